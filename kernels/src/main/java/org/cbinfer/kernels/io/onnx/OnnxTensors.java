@@ -1,0 +1,194 @@
+package org.cbinfer.kernels.io.onnx;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import org.cbinfer.kernels.graph.ModelException;
+import org.cbinfer.kernels.io.onnx.proto.TensorProto;
+import org.cbinfer.kernels.io.onnx.proto.TensorProto.DataType;
+import org.cbinfer.kernels.tensor.Shapes;
+import org.cbinfer.kernels.tensor.Tensor;
+
+/**
+ * Decodes ONNX {@link TensorProto} values (weights, constants, test data) into the engine's float32 tensors,
+ * or into plain numbers where a tensor is an op parameter (shapes, pads, sizes, scales).
+ *
+ * <p>Values come from {@code raw_data} (little-endian, packed) or from the typed field the element type
+ * uses. Every size is checked against the declared dims before anything is allocated, so a corrupt file
+ * fails with a {@link ModelException} instead of an attempt to allocate gigabytes.
+ */
+public final class OnnxTensors {
+    private OnnxTensors() {}
+
+    /** The tensor as float32, converting any numeric element type (integers, float16, bfloat16, double). */
+    public static Tensor toTensor(TensorProto t) {
+        int[] shape = shape(t);
+        double[] v = values(t, Shapes.size(shape));
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return Tensor.of(shape, f);
+    }
+
+    /** The values as 64-bit integers; floating-point values must be whole numbers. */
+    public static long[] toLongs(TensorProto t) {
+        double[] v = values(t, Shapes.size(shape(t)));
+        long[] r = new long[v.length];
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != Math.rint(v[i])) throw fail(t, "value " + v[i] + " is not a whole number");
+            r[i] = (long) v[i];
+        }
+        return r;
+    }
+
+    /** The values as doubles (exact for every element type but 64-bit integers beyond 2^53). */
+    public static double[] toDoubles(TensorProto t) {
+        return values(t, Shapes.size(shape(t)));
+    }
+
+    /** The dims as an int shape, checked: no negative dim, no element count beyond what a Java array holds. */
+    public static int[] shape(TensorProto t) {
+        return shape(t.getDimsList(), t.getName());
+    }
+
+    static int[] shape(List<Long> dims, String what) {
+        int[] s = new int[dims.size()];
+        for (int i = 0; i < s.length; i++) {
+            long d = dims.get(i);
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw new ModelException(what, "tensor dimension " + d + " out of range in " + dims);
+            }
+            s[i] = (int) d;
+        }
+        try {
+            Shapes.size(s);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(what, e.getMessage(), e);
+        }
+        return s;
+    }
+
+    /** The element type's name, for messages. */
+    public static String typeName(int dataType) {
+        DataType d = DataType.forNumber(dataType);
+        return d == null ? "type " + dataType : d.name();
+    }
+
+    private static double[] values(TensorProto t, int n) {
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw fail(t, "external tensor data is not supported; save the model with its weights inside");
+        }
+        DataType type = DataType.forNumber(t.getDataType());
+        if (type == null) throw fail(t, "unknown element " + typeName(t.getDataType()));
+        if (t.hasRawData()) return fromRaw(t, type, t.getRawData(), n);
+        switch (type) {
+            case FLOAT: {
+                checkCount(t, t.getFloatDataCount(), n);
+                double[] r = new double[n];
+                for (int i = 0; i < n; i++) r[i] = t.getFloatData(i);
+                return r;
+            }
+            case DOUBLE: {
+                checkCount(t, t.getDoubleDataCount(), n);
+                double[] r = new double[n];
+                for (int i = 0; i < n; i++) r[i] = t.getDoubleData(i);
+                return r;
+            }
+            case INT64: {
+                checkCount(t, t.getInt64DataCount(), n);
+                double[] r = new double[n];
+                for (int i = 0; i < n; i++) r[i] = t.getInt64Data(i);
+                return r;
+            }
+            case UINT32: case UINT64: {
+                checkCount(t, t.getUint64DataCount(), n);
+                double[] r = new double[n];
+                for (int i = 0; i < n; i++) r[i] = unsigned(t.getUint64Data(i));
+                return r;
+            }
+            case INT32: case INT16: case INT8: case UINT16: case UINT8: case BOOL: case FLOAT16: case BFLOAT16: {
+                checkCount(t, t.getInt32DataCount(), n);
+                double[] r = new double[n];
+                for (int i = 0; i < n; i++) r[i] = fromInt32Field(type, t.getInt32Data(i));
+                return r;
+            }
+            default:
+                throw fail(t, "element type " + type + " is not numeric or not supported");
+        }
+    }
+
+    private static double fromInt32Field(DataType type, int bits) {
+        switch (type) {
+            case FLOAT16: return halfToFloat(bits);
+            case BFLOAT16: return Float.intBitsToFloat((bits & 0xffff) << 16);
+            case UINT16: return bits & 0xffff;
+            case UINT8: return bits & 0xff;
+            default: return bits;
+        }
+    }
+
+    private static double[] fromRaw(TensorProto t, DataType type, ByteString raw, int n) {
+        int width = width(t, type);
+        if (raw.size() != (long) n * width) {
+            throw fail(t, "raw data has " + raw.size() + " bytes, " + Shapes.str(shape(t)) + " of " + type
+                    + " needs " + (long) n * width);
+        }
+        ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            switch (type) {
+                case FLOAT: r[i] = b.getFloat(); break;
+                case DOUBLE: r[i] = b.getDouble(); break;
+                case INT64: r[i] = b.getLong(); break;
+                case UINT64: r[i] = unsigned(b.getLong()); break;
+                case INT32: r[i] = b.getInt(); break;
+                case UINT32: r[i] = b.getInt() & 0xffffffffL; break;
+                case INT16: r[i] = b.getShort(); break;
+                case UINT16: r[i] = b.getShort() & 0xffff; break;
+                case FLOAT16: r[i] = halfToFloat(b.getShort()); break;
+                case BFLOAT16: r[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16); break;
+                case INT8: r[i] = b.get(); break;
+                case UINT8: case BOOL: r[i] = b.get() & 0xff; break;
+                default: throw new AssertionError(type);
+            }
+        }
+        return r;
+    }
+
+    private static int width(TensorProto t, DataType type) {
+        switch (type) {
+            case DOUBLE: case INT64: case UINT64: return 8;
+            case FLOAT: case INT32: case UINT32: return 4;
+            case INT16: case UINT16: case FLOAT16: case BFLOAT16: return 2;
+            case INT8: case UINT8: case BOOL: return 1;
+            default: throw fail(t, "element type " + type + " is not numeric or not supported");
+        }
+    }
+
+    /** IEEE 754 binary16 bits (the low 16 of {@code h}) to float. */
+    static float halfToFloat(int h) {
+        int exponent = (h >>> 10) & 0x1f;
+        int mantissa = h & 0x3ff;
+        float v;
+        if (exponent == 0) {
+            v = mantissa * 0x1p-24f;
+        } else if (exponent == 31) {
+            v = mantissa == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+        } else {
+            v = Float.intBitsToFloat((exponent - 15 + 127) << 23 | mantissa << 13);
+        }
+        return (h & 0x8000) != 0 ? -v : v;
+    }
+
+    private static double unsigned(long v) {
+        return v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1);
+    }
+
+    private static void checkCount(TensorProto t, int have, int n) {
+        if (have != n) throw fail(t, "has " + have + " values, dims " + Shapes.str(shape(t)) + " need " + n);
+    }
+
+    private static ModelException fail(TensorProto t, String message) {
+        return new ModelException(t.getName().isEmpty() ? null : t.getName(), "tensor: " + message);
+    }
+}
