@@ -35,16 +35,19 @@ import org.cbinfer.kernels.io.onnx.proto.ValueInfoProto;
  * engine lacks (e.g. cubic resize), a parameter that is not constant.
  */
 public final class OnnxModelLoader {
-    /** The oldest and newest default-domain opset versions the importer knows. */
+    /** The oldest default-domain opset version the importer reads. */
     public static final int MIN_OPSET = 1;
+    /** The newest default-domain opset version the importer knows the conventions of. */
     public static final int MAX_OPSET = 21;
 
     private OnnxModelLoader() {}
 
+    /** Reads and imports an {@code .onnx} file; all its graph inputs are frames. */
     public static Graph load(Path file) throws IOException {
         return load(Files.readAllBytes(file));
     }
 
+    /** Imports a serialized model; all its graph inputs are frames. */
     public static Graph load(byte[] model) {
         return load(parse(model), Map.of());
     }

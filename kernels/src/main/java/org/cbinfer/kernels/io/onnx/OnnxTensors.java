@@ -41,11 +41,6 @@ public final class OnnxTensors {
         return r;
     }
 
-    /** The values as doubles (exact for every element type but 64-bit integers beyond 2^53). */
-    public static double[] toDoubles(TensorProto t) {
-        return values(t, Shapes.size(shape(t)));
-    }
-
     /** The dims as an int shape, checked: no negative dim, no element count beyond what a Java array holds. */
     public static int[] shape(TensorProto t) {
         return shape(t.getDimsList(), t.getName());
