@@ -1,5 +1,6 @@
 package org.cbinfer.kernels.io.tfjs;
 
+import java.util.Arrays;
 import java.util.List;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.graph.ops.Activation;
@@ -63,7 +64,7 @@ final class ConvOps {
         TfTensor filter = ctx.constant(n, 1);
         Tensor w = Layouts.transposedConvFilter(filter);
         if (size[3] != w.dim(1)) {
-            throw new ModelException(n.name(), "output size " + java.util.Arrays.toString(size) + " disagrees with the filter's "
+            throw new ModelException(n.name(), "output size " + Arrays.toString(size) + " disagrees with the filter's "
                     + w.dim(1) + " output channels");
         }
         TfValue x = ctx.operand(n.input(2), true);

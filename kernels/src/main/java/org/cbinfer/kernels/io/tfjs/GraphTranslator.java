@@ -125,7 +125,8 @@ final class GraphTranslator {
     }
 
     boolean isConstant(String tfName) {
-        return weights.containsKey(tfName) && "Const".equals(nodes.get(tfName).op());
+        TfNode n = nodes.get(tfName);
+        return n != null && n.op().equals("Const") && weights.containsKey(tfName);
     }
 
     /** Input {@code index} of {@code node}, which must be a constant. */
@@ -169,10 +170,7 @@ final class GraphTranslator {
         } else {
             TfValue x = value(tfName);
             if (image && x.rank() < 4) {
-                int[] nhwc = new int[4];
-                Arrays.fill(nhwc, 1);
-                System.arraycopy(x.shape(), 0, nhwc, 4 - x.rank(), x.rank());
-                v = toImage(uniqueName(tfName, "nchw"), x, nhwc);
+                v = toImage(uniqueName(tfName, "nchw"), x, Layouts.padToRank4(x.shape()));
             } else if (!image && x.rank() == 4) {
                 v = toTfOrder(uniqueName(tfName, "nhwc"), x);
             } else {

@@ -16,6 +16,8 @@ final class Layouts {
     private static final int[] FILTER_TO_OIHW = {3, 2, 0, 1};
     /** HW(In)(Multiplier) depthwise filter to [In, Multiplier, H, W]. */
     private static final int[] DEPTHWISE_TO_IMHW = {2, 3, 0, 1};
+    /** Where each NHWC axis is in NCHW: N 0, H 2, W 3, C 1. */
+    private static final int[] NCHW_AXIS_OF_NHWC = {0, 2, 3, 1};
 
     private Layouts() {}
 
@@ -36,11 +38,8 @@ final class Layouts {
     /** A TensorFlow axis of a value of the given rank as the engine's axis (rank-4 values are NCHW). */
     static int axis(int tfAxis, int rank) {
         int a = Shapes.axis(tfAxis, rank);
-        return rank == 4 ? NCHW_TO_NHWC_AXIS[a] : a;
+        return rank == 4 ? NCHW_AXIS_OF_NHWC[a] : a;
     }
-
-    /** NHWC axis i is NCHW axis NCHW_TO_NHWC_AXIS[i]: N->0, H->2, W->3, C->1. */
-    private static final int[] NCHW_TO_NHWC_AXIS = {0, 2, 3, 1};
 
     /** Conv2D filter HWIO to [Cout, Cin, kh, kw]. */
     static Tensor convFilter(TfTensor hwio) {
@@ -66,10 +65,14 @@ final class Layouts {
     static Tensor imageConstant(TfTensor c) {
         if (c.rank() == 0) return c.tensor();
         if (c.rank() > 4) throw new IllegalArgumentException("constant " + c + " has rank above 4");
-        int[] nhwc = new int[4];
-        java.util.Arrays.fill(nhwc, 1);
-        System.arraycopy(c.shape(), 0, nhwc, 4 - c.rank(), c.rank());
-        return permute(TfTensor.ofFloats(nhwc, c.values()), NHWC_TO_NCHW);
+        return permute(TfTensor.ofFloats(padToRank4(c.shape()), c.values()), NHWC_TO_NCHW);
+    }
+
+    /** A shape of rank up to 4 with leading 1s added to make it rank 4 (how numpy broadcasting aligns it). */
+    static int[] padToRank4(int[] shape) {
+        int[] out = {1, 1, 1, 1};
+        System.arraycopy(shape, 0, out, 4 - shape.length, shape.length);
+        return out;
     }
 
     /** Transposes a rank-4 constant: output dim i is input dim {@code perm[i]}. */

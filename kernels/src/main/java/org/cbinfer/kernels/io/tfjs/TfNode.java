@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.cbinfer.kernels.graph.ModelException;
@@ -65,7 +66,7 @@ record TfNode(String name, String op, List<String> inputs, JsonNode attrs) {
         int[] v = ints(attr);
         if (v == null || v.length != length) {
             throw new ModelException(name, op + " attribute '" + attr + "' must list " + length + " integers, got "
-                    + (v == null ? "none" : java.util.Arrays.toString(v)));
+                    + (v == null ? "none" : Arrays.toString(v)));
         }
         return v;
     }

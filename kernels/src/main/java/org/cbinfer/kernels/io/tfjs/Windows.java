@@ -1,5 +1,6 @@
 package org.cbinfer.kernels.io.tfjs;
 
+import java.util.Arrays;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.graph.ops.Padding;
 import org.cbinfer.kernels.graph.ops.Window;
@@ -21,7 +22,7 @@ final class Windows {
         int[] v = n.ints(attr, 4);
         if (v[0] != 1 || v[3] != 1) {
             throw new ModelException(n.name(), n.op() + " attribute '" + attr + "' acts on batch or channels: "
-                    + java.util.Arrays.toString(v));
+                    + Arrays.toString(v));
         }
         return new int[] {v[1], v[2]};
     }
@@ -34,7 +35,7 @@ final class Windows {
             case "EXPLICIT": {
                 int[] e = n.ints("explicit_paddings", 8); // {N before, N after, H before, H after, W ..., C ...}
                 if (e[0] != 0 || e[1] != 0 || e[6] != 0 || e[7] != 0) {
-                    throw new ModelException(n.name(), "explicit padding of batch or channels: " + java.util.Arrays.toString(e));
+                    throw new ModelException(n.name(), "explicit padding of batch or channels: " + Arrays.toString(e));
                 }
                 return Padding.explicit(e[2], e[4], e[3], e[5]);
             }

@@ -2,6 +2,7 @@ package org.cbinfer.kernels.io.tfjs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.cbinfer.kernels.cb.ChangeBasedSession;
+import org.cbinfer.kernels.cb.FrameResult;
+import org.cbinfer.kernels.cb.FrameStats;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.cpu.DenseExecutor;
-import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.io.tfjs.GoldenFrames.Expected;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
@@ -36,9 +38,7 @@ class TfjsGoldenTest {
 
     @Test
     void posenetChangeBasedAtThresholdZeroMatchesTensorFlowJs() throws IOException {
-        GoldenFrames golden = GoldenFrames.load("posenet", "vtest_f100-109_385x385.rgb");
-        ChangeBasedSession session = new ChangeBasedSession(TfjsModelLoaderTest.load("posenet"), Thresholds.uniform(0f));
-        check(golden, "change-based", x -> session.process(x).outputs());
+        checkChangeBased(GoldenFrames.load("posenet", "vtest_f100-109_385x385.rgb"));
     }
 
     @Test
@@ -50,9 +50,23 @@ class TfjsGoldenTest {
 
     @Test
     void selfieChangeBasedAtThresholdZeroMatchesTensorFlowJs() throws IOException {
-        GoldenFrames golden = GoldenFrames.load("selfie", "vtest_f100-104_256x256.rgb");
-        ChangeBasedSession session = new ChangeBasedSession(TfjsModelLoaderTest.load("selfie"), Thresholds.uniform(0f));
-        check(golden, "change-based", x -> session.process(x).outputs());
+        checkChangeBased(GoldenFrames.load("selfie", "vtest_f100-104_256x256.rgb"));
+    }
+
+    /** Frames in sequence through one session: after the first (a keyframe), layers recompute only what changed. */
+    private static void checkChangeBased(GoldenFrames golden) throws IOException {
+        ChangeBasedSession session = new ChangeBasedSession(TfjsModelLoaderTest.load(golden.model()), Thresholds.uniform(0f));
+        List<FrameStats> stats = new ArrayList<>();
+        check(golden, "change-based", x -> {
+            FrameResult r = session.process(x);
+            stats.add(r.stats());
+            return r.outputs();
+        });
+        assertTrue(stats.get(0).keyframe());
+        for (FrameStats s : stats.subList(1, stats.size())) {
+            assertFalse(s.keyframe(), "frame " + s.frame() + " was a keyframe");
+            assertTrue(s.macs() < s.denseMacs(), "frame " + s.frame() + " recomputed everything");
+        }
     }
 
     private static void check(GoldenFrames golden, String mode, Function<Tensor, Map<String, Tensor>> model) {
