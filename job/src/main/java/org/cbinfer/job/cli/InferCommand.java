@@ -29,7 +29,7 @@ import org.cbinfer.kernels.tensor.Tensor;
  * {@code stats.json} with per-frame, per-layer figures, so any two runs can be compared.
  */
 public final class InferCommand {
-    static final String USAGE = "infer --model PATH (--video FILE [--frames A:B] | --raw FILE --width W --height H)"
+    public static final String USAGE = "infer --model PATH (--video FILE [--frames A:B] | --raw FILE --width W --height H)"
             + " [--resize WxH] --scale pm1|unit|raw --mode dense|cb [--threshold T | --thresholds FILE]"
             + " [--backend cpu|cuda] --out DIR";
     private static final ObjectMapper JSON = new ObjectMapper();

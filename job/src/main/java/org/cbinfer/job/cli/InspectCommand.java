@@ -13,7 +13,7 @@ import org.cbinfer.kernels.tensor.Shapes;
 
 /** {@code inspect --model PATH [--size WxH]}: the layer table of a model as the engine runs it. */
 public final class InspectCommand {
-    static final String USAGE = "inspect --model PATH [--size WxH]";
+    public static final String USAGE = "inspect --model PATH [--size WxH]";
 
     private InspectCommand() {}
 
