@@ -61,6 +61,48 @@ public final class ChangeBasedEngine {
         return new StreamState();
     }
 
+    /**
+     * Rebuilds a stream's state from a snapshot: inputs and committed inputs are loaded, every other
+     * value recomputed densely with the same kernels. The next frame continues the stream exactly as if
+     * it had never stopped.
+     *
+     * @throws IllegalArgumentException if the snapshot does not fit this model
+     */
+    public StreamState restore(StateSnapshot snapshot) {
+        CpuPlan plan = plans.plan(snapshot.inputShapes());
+        StreamState st = new StreamState();
+        st.reset(plan);
+        if (snapshot.lastInputs().size() != plan.inputSlots().length) {
+            throw new IllegalArgumentException("snapshot has " + snapshot.lastInputs().size() + " inputs, the model "
+                    + plan.inputSlots().length);
+        }
+        for (int i = 0; i < plan.inputSlots().length; i++) {
+            copyChecked(snapshot.lastInputs().get(i), st.values[plan.inputSlots()[i]], "input " + i);
+        }
+        int c = 0;
+        for (int i = 0; i < plan.steps().size(); i++) {
+            CpuPlan.Step step = plan.steps().get(i);
+            float[][] inputs = new float[step.inputSlots().length][];
+            for (int k = 0; k < inputs.length; k++) inputs[k] = st.values[step.inputSlots()[k]];
+            if (st.committed[i] != null) {
+                if (c >= snapshot.committed().size()) throw new IllegalArgumentException("snapshot has too few committed inputs");
+                copyChecked(snapshot.committed().get(c++), st.committed[i], step.node().name());
+                inputs = new float[][] {st.committed[i]};
+            }
+            step.kernel().compute(inputs, st.values[step.outputSlot()], null, 0);
+        }
+        if (c != snapshot.committed().size()) throw new IllegalArgumentException("snapshot has too many committed inputs");
+        st.restored(snapshot.frames());
+        return st;
+    }
+
+    private static void copyChecked(float[] from, float[] to, String what) {
+        if (from.length != to.length) {
+            throw new IllegalArgumentException("snapshot " + what + " has " + from.length + " values, expected " + to.length);
+        }
+        System.arraycopy(from, 0, to, 0, to.length);
+    }
+
     /** Processes one frame of a stream; the state moves on to it. */
     public FrameResult process(StreamState state, Map<String, Tensor> inputs) {
         long start = System.nanoTime();

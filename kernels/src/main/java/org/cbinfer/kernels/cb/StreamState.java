@@ -88,6 +88,21 @@ public final class StreamState {
         keyframeRequested = true;
     }
 
+    /** The persistent part of this state; null before the first frame. Copies nothing: the arrays are live. */
+    public StateSnapshot snapshot() {
+        if (plan == null || frames == 0) return null;
+        java.util.List<float[]> inputs = new java.util.ArrayList<>();
+        for (int slot : plan.inputSlots()) inputs.add(values[slot]);
+        java.util.List<float[]> c = new java.util.ArrayList<>();
+        for (float[] v : committed) if (v != null) c.add(v);
+        return new StateSnapshot(plan.inputShapes(), frames, inputs, c);
+    }
+
+    void restored(long frameCount) {
+        frames = frameCount;
+        keyframeRequested = false;
+    }
+
     void frameDone() {
         frames++;
         keyframeRequested = false;
