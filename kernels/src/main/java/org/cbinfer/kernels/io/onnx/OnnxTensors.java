@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.io.onnx.proto.TensorProto;
 import org.cbinfer.kernels.io.onnx.proto.TensorProto.DataType;
@@ -24,19 +25,22 @@ public final class OnnxTensors {
     /** The tensor as float32, converting any numeric element type (integers, float16, bfloat16, double). */
     public static Tensor toTensor(TensorProto t) {
         int[] shape = shape(t);
-        double[] v = values(t, Shapes.size(shape));
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        int n = Shapes.size(shape);
+        IntToDoubleFunction element = elements(t, n);
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) f[i] = (float) element.applyAsDouble(i);
         return Tensor.of(shape, f);
     }
 
     /** The values as 64-bit integers; floating-point values must be whole numbers. */
     public static long[] toLongs(TensorProto t) {
-        double[] v = values(t, Shapes.size(shape(t)));
-        long[] r = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] != Math.rint(v[i])) throw fail(t, "value " + v[i] + " is not a whole number");
-            r[i] = (long) v[i];
+        int n = Shapes.size(shape(t));
+        IntToDoubleFunction element = elements(t, n);
+        long[] r = new long[n];
+        for (int i = 0; i < n; i++) {
+            double v = element.applyAsDouble(i);
+            if (v != Math.rint(v)) throw fail(t, "value " + v + " is not a whole number");
+            r[i] = (long) v;
         }
         return r;
     }
@@ -69,44 +73,30 @@ public final class OnnxTensors {
         return d == null ? "type " + dataType : d.name();
     }
 
-    private static double[] values(TensorProto t, int n) {
+    /** Element i of the tensor's {@code n} values, after checking that the stored values are exactly n. */
+    private static IntToDoubleFunction elements(TensorProto t, int n) {
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             throw fail(t, "external tensor data is not supported; save the model with its weights inside");
         }
         DataType type = DataType.forNumber(t.getDataType());
         if (type == null) throw fail(t, "unknown element " + typeName(t.getDataType()));
-        if (t.hasRawData()) return fromRaw(t, type, t.getRawData(), n);
+        if (t.hasRawData()) return rawElements(t, type, t.getRawData(), n);
         switch (type) {
-            case FLOAT: {
+            case FLOAT:
                 checkCount(t, t.getFloatDataCount(), n);
-                double[] r = new double[n];
-                for (int i = 0; i < n; i++) r[i] = t.getFloatData(i);
-                return r;
-            }
-            case DOUBLE: {
+                return t::getFloatData;
+            case DOUBLE:
                 checkCount(t, t.getDoubleDataCount(), n);
-                double[] r = new double[n];
-                for (int i = 0; i < n; i++) r[i] = t.getDoubleData(i);
-                return r;
-            }
-            case INT64: {
+                return t::getDoubleData;
+            case INT64:
                 checkCount(t, t.getInt64DataCount(), n);
-                double[] r = new double[n];
-                for (int i = 0; i < n; i++) r[i] = t.getInt64Data(i);
-                return r;
-            }
-            case UINT32: case UINT64: {
+                return t::getInt64Data;
+            case UINT32: case UINT64:
                 checkCount(t, t.getUint64DataCount(), n);
-                double[] r = new double[n];
-                for (int i = 0; i < n; i++) r[i] = unsigned(t.getUint64Data(i));
-                return r;
-            }
-            case INT32: case INT16: case INT8: case UINT16: case UINT8: case BOOL: case FLOAT16: case BFLOAT16: {
+                return i -> unsigned(t.getUint64Data(i));
+            case INT32: case INT16: case INT8: case UINT16: case UINT8: case BOOL: case FLOAT16: case BFLOAT16:
                 checkCount(t, t.getInt32DataCount(), n);
-                double[] r = new double[n];
-                for (int i = 0; i < n; i++) r[i] = fromInt32Field(type, t.getInt32Data(i));
-                return r;
-            }
+                return i -> fromInt32Field(type, t.getInt32Data(i));
             default:
                 throw fail(t, "element type " + type + " is not numeric or not supported");
         }
@@ -122,32 +112,28 @@ public final class OnnxTensors {
         }
     }
 
-    private static double[] fromRaw(TensorProto t, DataType type, ByteString raw, int n) {
+    private static IntToDoubleFunction rawElements(TensorProto t, DataType type, ByteString raw, int n) {
         int width = width(t, type);
         if (raw.size() != (long) n * width) {
             throw fail(t, "raw data has " + raw.size() + " bytes, " + Shapes.str(shape(t)) + " of " + type
                     + " needs " + (long) n * width);
         }
         ByteBuffer b = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++) {
-            switch (type) {
-                case FLOAT: r[i] = b.getFloat(); break;
-                case DOUBLE: r[i] = b.getDouble(); break;
-                case INT64: r[i] = b.getLong(); break;
-                case UINT64: r[i] = unsigned(b.getLong()); break;
-                case INT32: r[i] = b.getInt(); break;
-                case UINT32: r[i] = b.getInt() & 0xffffffffL; break;
-                case INT16: r[i] = b.getShort(); break;
-                case UINT16: r[i] = b.getShort() & 0xffff; break;
-                case FLOAT16: r[i] = halfToFloat(b.getShort()); break;
-                case BFLOAT16: r[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16); break;
-                case INT8: r[i] = b.get(); break;
-                case UINT8: case BOOL: r[i] = b.get() & 0xff; break;
-                default: throw new AssertionError(type);
-            }
+        switch (type) {
+            case FLOAT: return i -> b.getFloat(4 * i);
+            case DOUBLE: return i -> b.getDouble(8 * i);
+            case INT64: return i -> b.getLong(8 * i);
+            case UINT64: return i -> unsigned(b.getLong(8 * i));
+            case INT32: return i -> b.getInt(4 * i);
+            case UINT32: return i -> b.getInt(4 * i) & 0xffffffffL;
+            case INT16: return i -> b.getShort(2 * i);
+            case UINT16: return i -> b.getShort(2 * i) & 0xffff;
+            case FLOAT16: return i -> halfToFloat(b.getShort(2 * i));
+            case BFLOAT16: return i -> Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16);
+            case INT8: return i -> b.get(i);
+            case UINT8: case BOOL: return i -> b.get(i) & 0xff;
+            default: throw new AssertionError(type);
         }
-        return r;
     }
 
     private static int width(TensorProto t, DataType type) {
