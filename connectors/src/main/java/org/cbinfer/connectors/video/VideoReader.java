@@ -143,15 +143,16 @@ public final class VideoReader implements Closeable {
             if (toGiven) throw outOfBounds(from, to, "only " + next + " frames (decoded to the end)");
             return null;
         }
-        if (f.imageWidth != width || f.imageHeight != height || f.imageChannels != 3
-                || f.imageDepth != Frame.DEPTH_UBYTE) {
+        int row = width * 3;
+        int stride = f.imageStride > 0 ? f.imageStride : row;
+        // JavaCV derives imageChannels from the row stride, which FFmpeg pads (e.g. 129 px wide gives
+        // "4 channels"); the pixel format is the RGB24 we asked for, so check the geometry instead.
+        if (f.imageWidth != width || f.imageHeight != height || stride < row || f.imageDepth != Frame.DEPTH_UBYTE) {
             throw new VideoException(source, "Unexpected decoded frame " + f.imageWidth + "x" + f.imageHeight
-                    + "x" + f.imageChannels + " (depth " + f.imageDepth + "), wanted RGB24 " + width + "x" + height);
+                    + " (row stride " + stride + " bytes, depth " + f.imageDepth + "), wanted RGB24 " + width + "x" + height);
         }
         byte[] rgb = new byte[width * height * 3];
         ByteBuffer buf = (ByteBuffer) f.image[0];
-        int row = width * 3;
-        int stride = f.imageStride > 0 ? f.imageStride : row;
         if (stride == row) {
             buf.get(0, rgb, 0, rgb.length);
         } else {

@@ -52,7 +52,11 @@ public record Resize(Mode mode, CoordinateMode coordinates, NearestMode nearest,
         switch (coordinates) {
             case HALF_PIXEL: return (o + 0.5) / s - 0.5;
             case PYTORCH_HALF_PIXEL: return out > 1 ? (o + 0.5) / s - 0.5 : 0.0;
-            case ALIGN_CORNERS: return out == 1 ? 0.0 : o * (double) (in - 1) / (out - 1);
+            case ALIGN_CORNERS: {
+                // ONNX divides by the unrounded resized length, in * scale, when a scale is given
+                double resized = (axis == 0 ? outH : outW) > 0 ? out : in * s;
+                return resized == 1 ? 0.0 : o * (double) (in - 1) / (resized - 1);
+            }
             case ASYMMETRIC: return o / s;
             case TF_HALF_PIXEL_FOR_NN: return (o + 0.5) / s;
             default: throw new AssertionError(coordinates);

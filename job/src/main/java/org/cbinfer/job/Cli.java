@@ -1,0 +1,67 @@
+package org.cbinfer.job;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.cbinfer.job.cli.Args;
+import org.cbinfer.job.cli.DemoCommand;
+import org.cbinfer.job.cli.InferCommand;
+import org.cbinfer.job.cli.InspectCommand;
+import org.cbinfer.kernels.graph.ModelException;
+
+/** Entry point of {@code bin/cbinfer}: dispatches to the commands. */
+public final class Cli {
+    private static final String USAGE = String.join("\n",
+            "usage: bin/cbinfer <command> [options]",
+            "commands:",
+            "  demo      the engine on the sample video: change-based PoseNet vs dense, live figures",
+            "  infer     run a model over video or raw frames, write outputs, manifest.json, stats.json",
+            "  inspect   print a model's layer table (op, shapes, weights, MACs)",
+            "run 'bin/cbinfer <command> --help' for a command's options");
+
+    private Cli() {}
+
+    public static void main(String[] argv) {
+        System.exit(run(Arrays.asList(argv), System.out, System.err));
+    }
+
+    /** Runs a command; returns the process exit code (0 ok, 1 failure, 2 wrong command line). */
+    public static int run(List<String> argv, PrintStream out, PrintStream err) {
+        if (argv.isEmpty() || argv.get(0).equals("--help") || argv.get(0).equals("help")) {
+            out.println(USAGE);
+            return argv.isEmpty() ? 2 : 0;
+        }
+        String command = argv.get(0);
+        List<String> rest = argv.subList(1, argv.size());
+        String usage = switch (command) {
+            case "demo" -> DemoCommand.USAGE;
+            case "infer" -> InferCommand.USAGE;
+            case "inspect" -> InspectCommand.USAGE;
+            default -> null;
+        };
+        if (usage == null) {
+            err.println("unknown command '" + command + "'\n" + USAGE);
+            return 2;
+        }
+        if (rest.contains("--help")) {
+            out.println("usage: bin/cbinfer " + usage);
+            return 0;
+        }
+        try {
+            return switch (command) {
+                case "demo" -> DemoCommand.run(rest, out);
+                case "infer" -> InferCommand.run(rest, out);
+                default -> InspectCommand.run(rest, out);
+            };
+        } catch (Args.UsageException e) {
+            err.println("error: " + e.getMessage() + "\nusage: bin/cbinfer " + usage);
+            return 2;
+        } catch (ModelException e) {
+            err.println("model error: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("error: " + e);
+            return 1;
+        }
+    }
+}

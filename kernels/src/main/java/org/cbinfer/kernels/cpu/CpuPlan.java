@@ -1,0 +1,114 @@
+package org.cbinfer.kernels.cpu;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.graph.GraphInput;
+import org.cbinfer.kernels.graph.ModelException;
+import org.cbinfer.kernels.graph.Node;
+import org.cbinfer.kernels.tensor.Shapes;
+import org.cbinfer.kernels.tensor.Tensor;
+
+/**
+ * A graph bound to concrete input shapes: every value gets a slot, every node a kernel and its shapes.
+ * Built once per input size and shared by the dense and the change-based executors.
+ */
+public final class CpuPlan {
+    /** One node to run: its kernel, where its inputs and output live, and its shapes. */
+    public record Step(Node node, Kernel kernel, int[] inputSlots, int outputSlot, int[][] inputShapes, int[] outputShape,
+                       long denseMacs) {}
+
+    private final Graph graph;
+    private final Map<String, int[]> inputShapes;
+    private final Map<String, Integer> slots = new HashMap<>();
+    private final int[][] slotShapes;
+    private final List<Step> steps = new ArrayList<>();
+    private final int[] inputSlots;
+    private final int[] outputSlots;
+
+    public CpuPlan(Graph graph, Map<String, int[]> inputShapes) {
+        this.graph = graph;
+        this.inputShapes = Map.copyOf(inputShapes);
+        Map<String, int[]> shapes = graph.inferShapes(inputShapes);
+        List<int[]> slotShapeList = new ArrayList<>();
+        for (GraphInput in : graph.inputs()) slot(in.name(), shapes, slotShapeList);
+        graph.constants().keySet().forEach(c -> slot(c, shapes, slotShapeList));
+        for (Node n : graph.nodes()) {
+            int[] ins = new int[n.inputs().size()];
+            int[][] inShapes = new int[ins.length][];
+            for (int i = 0; i < ins.length; i++) {
+                ins[i] = slots.get(n.inputs().get(i));
+                inShapes[i] = shapes.get(n.inputs().get(i));
+            }
+            int out = slot(n.name(), shapes, slotShapeList);
+            int[] outShape = shapes.get(n.name());
+            steps.add(new Step(n, Kernels.create(n, inShapes, outShape), ins, out, inShapes, outShape,
+                    n.op().macs(inShapes, outShape)));
+        }
+        slotShapes = slotShapeList.toArray(new int[0][]);
+        inputSlots = graph.inputs().stream().mapToInt(i -> slots.get(i.name())).toArray();
+        outputSlots = graph.outputs().stream().mapToInt(slots::get).toArray();
+    }
+
+    private int slot(String name, Map<String, int[]> shapes, List<int[]> list) {
+        slots.put(name, list.size());
+        list.add(shapes.get(name));
+        return list.size() - 1;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public Map<String, int[]> inputShapes() {
+        return inputShapes;
+    }
+
+    public List<Step> steps() {
+        return steps;
+    }
+
+    public int slotCount() {
+        return slotShapes.length;
+    }
+
+    public int[] slotShape(int slot) {
+        return slotShapes[slot];
+    }
+
+    public int slot(String name) {
+        return slots.get(name);
+    }
+
+    public int[] inputSlots() {
+        return inputSlots;
+    }
+
+    public int[] outputSlots() {
+        return outputSlots;
+    }
+
+    /** Fills the constant slots of a value table. */
+    public void loadConstants(float[][] values) {
+        graph.constants().forEach((name, t) -> values[slots.get(name)] = t.data());
+    }
+
+    /** Checks that every graph input is present, finite and of the planned shape; returns them in input order. */
+    public static Map<String, int[]> shapesOf(Graph graph, Map<String, Tensor> inputs) {
+        Map<String, int[]> shapes = new HashMap<>();
+        for (GraphInput in : graph.inputs()) {
+            Tensor t = inputs.get(in.name());
+            if (t == null) throw new ModelException(in.name(), "graph input missing; got " + inputs.keySet());
+            if (t.size() == 0) throw new ModelException(in.name(), "empty input " + Shapes.str(t.shapeRef()));
+            int bad = t.firstNonFinite();
+            if (bad >= 0) {
+                throw new ModelException(in.name(), "input value " + t.data()[bad] + " at flat index " + bad
+                        + " is not finite");
+            }
+            shapes.put(in.name(), t.shapeRef());
+        }
+        return shapes;
+    }
+}

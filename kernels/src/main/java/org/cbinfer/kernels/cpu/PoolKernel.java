@@ -1,0 +1,59 @@
+package org.cbinfer.kernels.cpu;
+
+import org.cbinfer.kernels.graph.ops.Pool;
+import org.cbinfer.kernels.plan.AxisMap;
+
+/** Max and average pooling; average divides by the taps inside the input, or inside input + padding. */
+final class PoolKernel extends WindowKernel {
+    private final boolean max;
+    private final int[] divisorY;
+    private final int[] divisorX;
+
+    PoolKernel(Pool op, int[] in, int[] out) {
+        super(in, out, AxisMap.window(op.window(), 0, in[2], out[2]), AxisMap.window(op.window(), 1, in[3], out[3]));
+        this.max = op.kind() == Pool.Kind.MAX;
+        this.divisorY = divisors(op, 0, in[2], out[2]);
+        this.divisorX = divisors(op, 1, in[3], out[3]);
+    }
+
+    private int[] divisors(Pool op, int axis, int in, int out) {
+        AxisMap m = axis == 0 ? ys : xs;
+        int[] d = new int[out];
+        int[] pads = op.window().pads(axis, in);
+        int k = op.window().kernel(axis), s = op.window().stride(axis), dil = op.window().dilation(axis);
+        for (int o = 0; o < out; o++) {
+            if (!op.countIncludePad()) {
+                d[o] = m.inside(o);
+                continue;
+            }
+            int n = 0;
+            for (int j = 0; j < k; j++) {
+                int i = o * s - pads[0] + j * dil;
+                if (i >= -pads[0] && i < in + pads[1]) n++;
+            }
+            d[o] = n;
+        }
+        return d;
+    }
+
+    @Override
+    float value(float[] in, int base, int oy, int ox) {
+        float acc = max ? Float.NEGATIVE_INFINITY : 0f;
+        for (int j = 0; j < ys.taps(); j++) {
+            int iy = ys.source(oy, j);
+            if (iy < 0) continue;
+            int row = base + iy * inW;
+            for (int i = 0; i < xs.taps(); i++) {
+                int ix = xs.source(ox, i);
+                if (ix < 0) continue;
+                float v = in[row + ix];
+                if (max) {
+                    if (v > acc || v != v) acc = v;
+                } else {
+                    acc += v;
+                }
+            }
+        }
+        return max ? acc : acc / (divisorY[oy] * divisorX[ox]);
+    }
+}

@@ -1,0 +1,51 @@
+package org.cbinfer.kernels.io.tfjs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cbinfer.kernels.tensor.ImageTensors;
+import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.kernels.testing.TestData;
+
+/**
+ * A golden set from {@code shared/data/golden}: raw RGB frames back to back, and per frame the outputs
+ * TensorFlow.js computed (NHWC float32 little-endian files listed in {@code <model>.manifest.json}).
+ */
+record GoldenFrames(String model, List<Tensor> inputs, List<Map<String, Expected>> outputs) {
+    /** One expected output: its NHWC shape and values. */
+    record Expected(int[] nhwcShape, float[] values) {}
+
+    static GoldenFrames load(String model, String framesFile) throws IOException {
+        Path dir = TestData.file("golden");
+        JsonNode manifest = new ObjectMapper().readTree(dir.resolve(model + ".manifest.json").toFile());
+        int width = manifest.path("width").asInt();
+        int height = manifest.path("height").asInt();
+        ImageTensors.Scale scale = ImageTensors.Scale.parse(manifest.path("scale").asText());
+        byte[] rgb = Files.readAllBytes(dir.resolve(framesFile));
+        List<Tensor> inputs = new ArrayList<>();
+        List<Map<String, Expected>> outputs = new ArrayList<>();
+        for (JsonNode frame : manifest.path("frames")) {
+            int index = frame.path("index").asInt();
+            inputs.add(ImageTensors.fromRgb(rgb, index * width * height * 3, width, height, scale));
+            Map<String, Expected> expected = new LinkedHashMap<>();
+            for (JsonNode out : frame.path("outputs")) {
+                int[] shape = new ObjectMapper().convertValue(out.path("shape"), int[].class);
+                ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(out.path("file").asText())))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                float[] values = new float[bytes.remaining() / 4];
+                bytes.asFloatBuffer().get(values);
+                expected.put(out.path("name").asText(), new Expected(shape, values));
+            }
+            outputs.add(expected);
+        }
+        return new GoldenFrames(model, inputs, outputs);
+    }
+}
