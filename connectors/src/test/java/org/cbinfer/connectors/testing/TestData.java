@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the real test material, looking in order at {@code ../shared/data} beside the project root
- * (the folder with {@code mvnw}), {@code $CBINFER_DATA}, and {@code <project>/data} (where
+ * Finds the real test material, looking in order at {@code $CBINFER_DATA}, {@code ../shared/data}
+ * beside the project root (the folder with {@code mvnw}), and {@code <project>/data} (where
  * {@code bin/fetch-data} puts it by default).
  */
 public final class TestData {
@@ -18,9 +18,9 @@ public final class TestData {
     public static Path root() {
         Path project = projectRoot();
         List<Path> candidates = new ArrayList<>();
-        candidates.add(project.resolve("../shared/data"));
         String env = System.getenv("CBINFER_DATA");
         if (env != null && !env.isBlank()) candidates.add(Paths.get(env));
+        candidates.add(project.resolve("../shared/data"));
         candidates.add(project.resolve("data"));
         for (Path p : candidates) {
             if (Files.isDirectory(p.resolve("video"))) return p.toAbsolutePath().normalize();

@@ -1,0 +1,117 @@
+package org.cbinfer.operators.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.cbinfer.kernels.cb.ChangeBasedEngine;
+import org.cbinfer.kernels.cb.StreamState;
+import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.io.ModelFiles;
+import org.cbinfer.kernels.tensor.ImageTensors;
+import org.cbinfer.kernels.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The operator on a real Flink MiniCluster with the real PoseNet and real vtest.avi frames: two cameras
+ * interleaved, each camera's outputs equal to running the engine on that camera alone; a duplicate and a
+ * malformed frame are rejected with their reason and the job goes on.
+ */
+class ChangeBasedInferenceOperatorTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final int SIZE = 385;
+    private static final float THRESHOLD = 0.03f;
+
+    @Test
+    void eachCameraGetsTheOutputsOfItsOwnChangeBasedStreamAndBadFramesAreRejected() throws Exception {
+        Path data = dataRoot();
+        Path model = data.resolve("models/tfjs/posenet.json");
+        byte[] all = Files.readAllBytes(data.resolve("golden/vtest_f100-109_385x385.rgb"));
+        int frameBytes = SIZE * SIZE * 3;
+        List<CameraFrame> input = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            input.add(frame("cam-a", i, Arrays.copyOfRange(all, i * frameBytes, (i + 1) * frameBytes)));
+            input.add(frame("cam-b", i, Arrays.copyOfRange(all, (9 - i) * frameBytes, (10 - i) * frameBytes)));
+            if (i == 2) {
+                input.add(frame("cam-a", 2, input.get(input.size() - 2).rgb()));  // duplicate sequence
+                input.add(new CameraFrame("cam-b", 3, 0, SIZE, SIZE, new byte[100], "test#bad")); // truncated pixels
+            }
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        InferenceSettings settings = InferenceSettings.builder().model(model.toString())
+                .thresholds(Thresholds.uniform(THRESHOLD)).cacheBudgetBytes(1L << 30).build();
+        SingleOutputStreamOperator<InferenceOutput> results = env.fromData(input).setParallelism(1)
+                .keyBy(CameraFrame::camera)
+                .transform("cbinfer", TypeInformation.of(InferenceOutput.class), new ChangeBasedInferenceOperator(settings));
+        CloseableIterator<InferenceOutput> outIt = results.collectAsync();
+        CloseableIterator<FrameRejection> rejIt = results.getSideOutput(ChangeBasedInferenceOperator.REJECTED).collectAsync();
+        env.execute("operator test");
+        List<InferenceOutput> outputs = new ArrayList<>();
+        outIt.forEachRemaining(outputs::add);
+        List<FrameRejection> rejections = new ArrayList<>();
+        rejIt.forEachRemaining(rejections::add);
+
+        assertEquals(8, outputs.size(), "every good frame gives a result");
+        assertEquals(2, rejections.size(), "the duplicate and the malformed frame are rejected: " + rejections);
+        assertTrue(rejections.stream().anyMatch(r -> r.camera().equals("cam-a") && r.reason().contains("duplicate")), rejections.toString());
+        assertTrue(rejections.stream().anyMatch(r -> r.camera().equals("cam-b") && r.reason().contains("test#bad")), rejections.toString());
+
+        ChangeBasedEngine engine = new ChangeBasedEngine(ModelFiles.load(model), Thresholds.uniform(THRESHOLD));
+        for (String camera : List.of("cam-a", "cam-b")) {
+            StreamState alone = engine.newState();
+            List<InferenceOutput> mine = outputs.stream().filter(o -> o.camera().equals(camera))
+                    .sorted((x, y) -> Long.compare(x.sequence(), y.sequence())).toList();
+            List<CameraFrame> frames = input.stream().filter(f -> f.camera().equals(camera) && f.rgb().length == frameBytes)
+                    .filter(f -> !(camera.equals("cam-a") && f.sequence() == 2 && f != firstWithSequence(input, camera, 2)))
+                    .toList();
+            assertEquals(4, mine.size());
+            for (int i = 0; i < 4; i++) {
+                Map<String, Tensor> expected = engine.process(alone, ImageTensors.fromRgb(frames.get(i).rgb(), 0, SIZE, SIZE,
+                        ImageTensors.Scale.PM1)).outputs();
+                InferenceOutput got = mine.get(i);
+                assertEquals(i == 0, got.keyframe(), camera + " frame " + i + " keyframe");
+                if (i > 0) assertTrue(got.macs() < got.denseMacs(), "later frames are change-based");
+                for (String name : expected.keySet()) {
+                    assertArrayEquals(expected.get(name).data(), got.outputs().get(name), camera + " frame " + i + " " + name);
+                }
+            }
+        }
+        assertFalse(outputs.isEmpty());
+    }
+
+    private static CameraFrame firstWithSequence(List<CameraFrame> frames, String camera, long seq) {
+        return frames.stream().filter(f -> f.camera().equals(camera) && f.sequence() == seq).findFirst().orElseThrow();
+    }
+
+    private static CameraFrame frame(String camera, long seq, byte[] rgb) {
+        return new CameraFrame(camera, seq, 1_000 * seq, SIZE, SIZE, rgb, "test#" + camera + "/" + seq);
+    }
+
+    private static Path dataRoot() {
+        String env = System.getenv("CBINFER_DATA");
+        if (env != null) return Path.of(env);
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("mvnw"))) p = p.getParent();
+        Path shared = p.resolve("../shared/data").normalize();
+        return Files.isDirectory(shared) ? shared : p.resolve("data");
+    }
+}
