@@ -67,8 +67,8 @@ public final class PoseDecoder {
         List<Pose> poses = new ArrayList<>();
         while (poses.size() < config.maxDetections() && !queue.isEmpty()) {
             Candidate root = queue.poll();
-            double ry = root.y * g.stride + g.offsetY(root.id, root.y, root.x);
-            double rx = root.x * g.stride + g.offsetX(root.id, root.y, root.x);
+            double ry = (double) root.y * g.stride + g.offsetY(root.id, root.y, root.x);
+            double rx = (double) root.x * g.stride + g.offsetX(root.id, root.y, root.x);
             if (withinNms(poses, sqNms, ry, rx, root.id)) continue;
             Pose pose = decodePose(g, root, ry, rx);
             double sum = 0;
@@ -156,8 +156,8 @@ public final class PoseDecoder {
         for (int i = 0; i < config.refineSteps(); i++) {
             cy = g.nearestRow(ty);
             cx = g.nearestCol(tx);
-            ty = cy * g.stride + g.offsetY(dst, cy, cx);
-            tx = cx * g.stride + g.offsetX(dst, cy, cx);
+            ty = (double) cy * g.stride + g.offsetY(dst, cy, cx);
+            tx = (double) cx * g.stride + g.offsetX(dst, cy, cx);
         }
         pose.set(dst, ty, tx, g.score(dst, g.nearestRow(ty), g.nearestCol(tx)));
     }
