@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * road on the right. People are 50-80 frame pixels tall, about two heatmap cells (a cell is 32 x 24 frame px).
  *
  * <p>Figures measured on these frames with the default configuration (the bounds below leave the margins said):
- * 2-3 poses scoring above 0.3 per frame; all keypoints of all poses within x 358..616, y 144..265; per person
+ * 2-3 poses scoring above 0.3 per frame; all keypoints of all poses within x 358..619, y 148..265; per person
  * shoulders-to-hips at least 16.7 px, hips-to-ankles at least 24.8 px, nose above the hips by at least 20.5 px,
  * box height 50..77 px and height/width at least 2.19; tracked by nearest nose, the nose moves at most 10.2 px
  * a frame and the hip centre at most 18 px (the two larger hip jumps, at frames 105 and 108, are where a walker
@@ -75,7 +75,7 @@ class PoseNetGoldenTest {
             for (Person p : decoded.get(f)) {
                 for (Keypoint k : p.keypoints()) {
                     assertTrue(k.x() >= 0 && k.x() < 768 && k.y() >= 0 && k.y() < 576, "frame " + f + ": " + k);
-                    // the people are on the road in the middle band of the frame: measured x 358..616, y 144..265
+                    // the people are on the road in the middle band of the frame: measured x 358..619, y 148..265
                     assertTrue(k.x() > 300 && k.x() < 680 && k.y() > 110 && k.y() < 300, "frame " + f + ": " + k);
                 }
             }
