@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.GraphOptimizer;
 import org.cbinfer.kernels.graph.ops.Activation;
+import org.cbinfer.kernels.graph.ops.BatchNorm;
 import org.cbinfer.kernels.graph.ops.Conv2d;
 import org.cbinfer.kernels.graph.ops.ConvTranspose2d;
 import org.cbinfer.kernels.graph.ops.Padding;
@@ -176,6 +177,18 @@ class ConvolutionOpsTest {
         }
     }
 
+    @Test
+    void groupedConvWithFoldedBatchNormAndActivation() {
+        // groups 2, Cin 4, Cout 2, 1x1: out0 = c0 - c1, out1 = c2 + c3; x: c0 = [5], c1 = [2], c2 = [1], c3 = [-4] -> [3, -3]
+        // batch norm (mean 0, variance 1, epsilon 0) s = [2, 3], b = [1, 1] -> [7, -8]; then relu -> [7, 0]
+        Conv2d conv = new Conv2d(weight(2, 2, 1, 1, 1, -1, 1, 1), null, Window.of(1, 1, 1, Padding.VALID), 2, null);
+        BatchNorm bn = new BatchNorm(new float[] {2, 3}, new float[] {1, 1}, new float[2], new float[] {1, 1}, 0f);
+        Graph g = Graph.builder().input("x", 1, 4, 1, 1).node("conv", conv, "x").node("bn", bn, "conv")
+                .node("relu", new Unary(Activation.RELU), "bn").output("relu").build();
+        assertEquals(1, GraphOptimizer.optimize(g).nodes().size());
+        assertComputes(g, t(shape(1, 4, 1, 1), 5, 2, 1, -4), t(shape(1, 2, 1, 1), 7, 0));
+    }
+
     @Nested
     class FusedActivations {
         // 1x1 conv, weight 2, bias 1 on x = [-3, -1, 0.25, 4]: pre-activation y = 2x + 1 = [-5, -1, 1.5, 9]
@@ -262,6 +275,27 @@ class ConvolutionOpsTest {
                     3.5f, 7.5f, 4.5f, 4.5f, 0.5f,
                     3.5f, 7.5f, 4.5f, 4.5f, 0.5f,
                     0.5f, 0.5f, 0.5f, 0.5f, 0.5f));
+        }
+
+        @Test
+        void dilationSpreadsTheKernelTaps() {
+            // 1x2 kernel [1, 10], dilation 2 along W, stride 1, input [1, 2]: o = i + 2j, length (2-1) + (2-1)*2 + 1 = 4
+            //   i=0: o0 += 1, o2 += 10;  i=1: o1 += 2, o3 += 20  -> [1, 2, 10, 20]
+            ConvTranspose2d op = new ConvTranspose2d(weight(1, 1, 1, 2, 1, 10), null, 1, 1, 1, 2, 0, 0, 0, 0, 0, 0, null, true, 1, null);
+            assertComputes(single(op, 1, 1, 1, 2), t(shape(1, 1, 1, 2), 1, 2), t(shape(1, 1, 1, 4), 1, 2, 10, 20));
+        }
+
+        @Test
+        void groupedWithAFoldedBatchNorm() {
+            // Cin 2, groups 2, Cout 4: weight [Cin, Cout/groups, 1, 1] = [[1, 2], [3, 4]]: out0 = c0, out1 = 2 c0, out2 = 3 c1, out3 = 4 c1
+            // input c0 = [1], c1 = [2] -> [1, 2, 6, 8]; then batch norm with mean 0, variance 1, epsilon 0 = s x + b,
+            // s = [1, 10, 100, 1000], b = [0, 0, 0, 1] -> [1, 20, 600, 8001]
+            ConvTranspose2d op = new ConvTranspose2d(weight(2, 2, 1, 1, 1, 2, 3, 4), null, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, null, true, 2, null);
+            BatchNorm bn = new BatchNorm(new float[] {1, 10, 100, 1000}, new float[] {0, 0, 0, 1}, new float[4],
+                    new float[] {1, 1, 1, 1}, 0f);
+            Graph g = Graph.builder().input("x", 1, 2, 1, 1).node("up", op, "x").node("bn", bn, "up").output("bn").build();
+            assertEquals(1, GraphOptimizer.optimize(g).nodes().size());
+            assertComputes(g, t(shape(1, 2, 1, 1), 1, 2), t(shape(1, 4, 1, 1), 1, 20, 600, 8001));
         }
 
         // outputSize: 1x3 kernel [1, 10, 100], stride (1, 2), input [1, 2] (1x2), requested output 1x4.
