@@ -18,6 +18,7 @@ import org.cbinfer.kernels.graph.ops.Padding;
 import org.cbinfer.kernels.graph.ops.Resize;
 import org.cbinfer.kernels.tensor.Shapes;
 import org.cbinfer.kernels.tensor.Tensor;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -120,6 +121,24 @@ class BadFramesTest {
         ModelException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> refusedByBoth(up, Map.of("frame", frame)));
         assertEquals("up", e.node());
         assertContains(e.getMessage(), "[1, 3, 200000, 200000]", "more than " + Shapes.MAX_ELEMENTS + " elements");
+    }
+
+    @Test
+    void aPlanWhoseValuesCannotFitInTheHeapIsRefusedBeforeAnythingIsAllocated() {
+        // every tensor is under the per-tensor limit, but together they cannot fit: a 100x100 frame resized x440 by four
+        // branches -> 4 x [1, 1, 44000, 44000] = 4 x 1.936e9 floats = 31 GB of intermediate values, all alive at once
+        long needed = 4L * 44000 * 44000 * Float.BYTES;
+        Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() < needed, "the heap is large enough to try");
+        Graph.Builder b = Graph.builder().input("frame", 1, 1, -1, -1);
+        for (int i = 0; i < 4; i++) {
+            b.node("up" + i, Resize.byScale(Resize.Mode.NEAREST, Resize.CoordinateMode.ASYMMETRIC, Resize.NearestMode.FLOOR, 440, 440), "frame")
+                    .output("up" + i);
+        }
+        Graph wide = b.build();
+        ModelException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> refusedByBoth(wide, Map.of("frame", Tensor.zeros(1, 1, 100, 100))));
+        assertTrue(e.node().startsWith("up"), e.getMessage());
+        assertContains(e.getMessage(), "[1, 1, 44000, 44000]", "heap");
     }
 
     @Test
