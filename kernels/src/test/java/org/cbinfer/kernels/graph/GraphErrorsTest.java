@@ -18,6 +18,7 @@ import org.cbinfer.kernels.graph.ops.Conv2d;
 import org.cbinfer.kernels.graph.ops.ConvTranspose2d;
 import org.cbinfer.kernels.graph.ops.MatMul;
 import org.cbinfer.kernels.graph.ops.Padding;
+import org.cbinfer.kernels.graph.ops.Pool;
 import org.cbinfer.kernels.graph.ops.Unary;
 import org.cbinfer.kernels.graph.ops.Window;
 import org.cbinfer.kernels.tensor.Tensor;
@@ -178,6 +179,20 @@ class GraphErrorsTest {
             Conv2d big = new Conv2d(Tensor.zeros(1, 1, 5, 5), null, Window.of(5, 5, 1, Padding.VALID), 1, null);
             Graph g = Graph.builder().input("x", 1, 1, -1, -1).node("big", big, "x").output("big").build();
             assertModelError(() -> g.inferShapes(new int[] {1, 1, 3, 3}), "big", "larger than padded input 3");
+        }
+
+        @Test
+        void aPoolingWindowLyingEntirelyInThePadding() {
+            // 2x2 windows with padding 2 on a 2x2 input: the first and last windows see no input value at all
+            // (max would be -infinity, the average 0/0); the model is refused when it is planned, naming the node
+            for (Pool.Kind kind : Pool.Kind.values()) {
+                Graph g = Graph.builder().input("x", 1, 1, 2, 2)
+                        .node("pool", new Pool(kind, Window.of(2, 2, 1, Padding.symmetric(2, 2)), false, false), "x")
+                        .output("pool").build();
+                Tensor frame = Tensor.zeros(1, 1, 2, 2);
+                assertModelError(() -> new DenseExecutor(g).run(frame), "pool", "pooling window 0 along H lies entirely in the padding");
+                assertModelError(() -> new ChangeBasedSession(g, Thresholds.uniform(0f)).process(frame), "pool", "entirely in the padding");
+            }
         }
 
         @Test
