@@ -11,6 +11,7 @@ import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.GraphOptimizer;
 import org.cbinfer.kernels.graph.ops.Activation;
 import org.cbinfer.kernels.graph.ops.BatchNorm;
+import org.cbinfer.kernels.graph.ops.Binary;
 import org.cbinfer.kernels.graph.ops.Conv2d;
 import org.cbinfer.kernels.graph.ops.ConvTranspose2d;
 import org.cbinfer.kernels.graph.ops.Padding;
@@ -235,6 +236,52 @@ class ConvolutionOpsTest {
             assertEquals("relu", optimized.nodes().get(0).name(), "the fused node keeps the consumer's name");
             assertEquals(Activation.relu6(), ((Conv2d) optimized.nodes().get(0).op()).activation());
             assertComputes(g, x, t(shape(1, 1, 1, 4), 0, 0, 1.5f, 6));
+        }
+    }
+
+    @Nested
+    class ConstantFolding {
+        // 1x1 conv, Cin 1, Cout 2: weights [1, 2], bias [0, 1]; on x = [3] it gives [3, 7]
+        private final Conv2d conv = new Conv2d(weight(2, 1, 1, 1, 1, 2), new float[] {0, 1}, Window.of(1, 1, 1, Padding.VALID), 1, null);
+        private final Tensor x = t(shape(1, 1, 1, 1), 3);
+
+        @Test
+        void perChannelMulAddSubAfterAConvFoldIntoIt() {
+            // * [2, -1] -> [6, -7]; + [1, 1] (shape [C,1,1]) -> [7, -6]; - 0.5 (scalar) -> [6.5, -6.5]
+            Graph g = Graph.builder().input("x", 1, 1, 1, 1)
+                    .constant("scale", t(shape(1, 2, 1, 1), 2, -1)).constant("shift", t(shape(2, 1, 1), 1, 1))
+                    .constant("half", Tensor.scalar(0.5f))
+                    .node("conv", conv, "x")
+                    .node("mul", new Binary(Binary.Kind.MUL), "scale", "conv")
+                    .node("add", new Binary(Binary.Kind.ADD), "mul", "shift")
+                    .node("sub", new Binary(Binary.Kind.SUB), "add", "half")
+                    .output("sub").build();
+            Graph optimized = GraphOptimizer.optimize(g);
+            assertEquals(1, optimized.nodes().size());
+            assertEquals(0, optimized.constants().size(), "the folded constants are dropped");
+            assertComputes(g, x, t(shape(1, 2, 1, 1), 6.5f, -6.5f));
+        }
+
+        @Test
+        void constantMinusConvAndConvDividedByAConstantAreNotFolded() {
+            // 10 - conv = [7, 3]; conv / 2 = [1.5, 3.5]
+            Graph sub = Graph.builder().input("x", 1, 1, 1, 1).constant("ten", Tensor.scalar(10))
+                    .node("conv", conv, "x").node("sub", new Binary(Binary.Kind.SUB), "ten", "conv").output("sub").build();
+            assertEquals(2, GraphOptimizer.optimize(sub).nodes().size());
+            assertComputes(sub, x, t(shape(1, 2, 1, 1), 7, 3));
+            Graph div = Graph.builder().input("x", 1, 1, 1, 1).constant("two", Tensor.scalar(2))
+                    .node("conv", conv, "x").node("div", new Binary(Binary.Kind.DIV), "conv", "two").output("div").build();
+            assertEquals(2, GraphOptimizer.optimize(div).nodes().size());
+            assertComputes(div, x, t(shape(1, 2, 1, 1), 1.5f, 3.5f));
+        }
+
+        @Test
+        void aConstantThatVariesOverSpaceIsNotFolded() {
+            // conv on a 1x2 input [3, 4] -> c0 = [3, 4], c1 = [7, 9]; + [[10, 20]] (varies along W) -> [13, 24, 17, 29]
+            Graph g = Graph.builder().input("x", 1, 1, 1, 2).constant("k", t(shape(1, 1, 1, 2), 10, 20))
+                    .node("conv", conv, "x").node("add", new Binary(Binary.Kind.ADD), "conv", "k").output("add").build();
+            assertEquals(2, GraphOptimizer.optimize(g).nodes().size());
+            assertComputes(g, t(shape(1, 1, 1, 2), 3, 4), t(shape(1, 2, 1, 2), 13, 24, 17, 29));
         }
     }
 
