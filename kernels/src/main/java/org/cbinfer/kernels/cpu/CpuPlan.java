@@ -32,6 +32,7 @@ public final class CpuPlan {
         this.graph = graph;
         this.inputShapes = Map.copyOf(inputShapes);
         Map<String, int[]> shapes = graph.inferShapes(inputShapes);
+        checkFitsInHeap(graph, shapes);
         List<int[]> slotShapeList = new ArrayList<>();
         for (GraphInput in : graph.inputs()) slot(in.name(), shapes, slotShapeList);
         graph.constants().keySet().forEach(c -> slot(c, shapes, slotShapeList));
@@ -50,6 +51,32 @@ public final class CpuPlan {
         slotShapes = slotShapeList.toArray(new int[0][]);
         inputSlots = graph.inputs().stream().mapToInt(i -> slots.get(i.name())).toArray();
         outputSlots = graph.outputs().stream().mapToInt(slots::get).toArray();
+    }
+
+    /**
+     * Refuses shapes whose node outputs could never be held: a pass keeps every node's output alive at once,
+     * so if together they exceed the heap, allocating them (or the kernels' tables) would only fail later with
+     * an {@link OutOfMemoryError}. Names the node with the largest output.
+     */
+    private static void checkFitsInHeap(Graph graph, Map<String, int[]> shapes) {
+        long total = 0;
+        long largest = -1;
+        String largestNode = null;
+        for (Node n : graph.nodes()) {
+            long size = Shapes.size(shapes.get(n.name()));
+            total += size;
+            if (size > largest) {
+                largest = size;
+                largestNode = n.name();
+            }
+        }
+        long bytes = total * Float.BYTES;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap) {
+            throw new ModelException(largestNode, String.format(java.util.Locale.ROOT,
+                    "node outputs need %d bytes (%.1f GB) at once, more than the %.1f GB heap; the largest is %s",
+                    bytes, bytes / 1e9, heap / 1e9, Shapes.str(shapes.get(largestNode))));
+        }
     }
 
     private int slot(String name, Map<String, int[]> shapes, List<int[]> list) {

@@ -12,8 +12,20 @@ final class PoolKernel extends WindowKernel {
     PoolKernel(Pool op, int[] in, int[] out) {
         super(in, out, AxisMap.window(op.window(), 0, in[2], out[2]), AxisMap.window(op.window(), 1, in[3], out[3]));
         this.max = op.kind() == Pool.Kind.MAX;
+        requireInputInEveryWindow(ys, "H");
+        requireInputInEveryWindow(xs, "W");
         this.divisorY = divisors(op, 0, in[2], out[2]);
         this.divisorX = divisors(op, 1, in[3], out[3]);
+    }
+
+    /** A window wholly inside the padding has no value: max would be -infinity, the average 0/0. */
+    private static void requireInputInEveryWindow(AxisMap m, String axis) {
+        for (int o = 0; o < m.outLength(); o++) {
+            if (m.inside(o) == 0) {
+                throw new IllegalArgumentException("pooling window " + o + " along " + axis
+                        + " lies entirely in the padding (padding must be smaller than the window)");
+            }
+        }
     }
 
     private int[] divisors(Pool op, int axis, int in, int out) {
