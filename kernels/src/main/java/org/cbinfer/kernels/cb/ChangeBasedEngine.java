@@ -30,6 +30,7 @@ public final class ChangeBasedEngine {
 
     private ChangeBasedEngine(Graph graph, Thresholds thresholds, boolean recursive) {
         this.graph = GraphOptimizer.optimize(graph);
+        checkLayerNames(this.graph, thresholds);
         this.thresholds = thresholds;
         this.recursive = recursive;
         this.plans = new PlanCache(this.graph);
@@ -51,6 +52,29 @@ public final class ChangeBasedEngine {
 
     public Graph graph() {
         return graph;
+    }
+
+    /**
+     * Names of the change-based layers, as thresholds files name them: the nodes of the optimized graph
+     * that run change detection (a convolution fused with its activation carries the activation's name).
+     */
+    public static java.util.List<String> changeBasedLayers(Graph optimized) {
+        return optimized.nodes().stream()
+                .filter(n -> n.op() instanceof org.cbinfer.kernels.graph.ops.Conv2d
+                        || n.op() instanceof org.cbinfer.kernels.graph.ops.ConvTranspose2d)
+                .map(org.cbinfer.kernels.graph.Node::name).toList();
+    }
+
+    /** A threshold for a layer the model does not have would be silently ignored: refuse it instead. */
+    private static void checkLayerNames(Graph optimized, Thresholds thresholds) {
+        java.util.List<String> layers = changeBasedLayers(optimized);
+        for (String name : thresholds.layers().keySet()) {
+            if (!layers.contains(name)) {
+                throw new IllegalArgumentException("thresholds name layer '" + name + "', which is not a change-based layer"
+                        + " of this model (names are those after fusing activations into convolutions, as 'inspect' prints"
+                        + " them); the layers are " + layers);
+            }
+        }
     }
 
     public Thresholds thresholds() {
