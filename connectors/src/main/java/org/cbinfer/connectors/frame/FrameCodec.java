@@ -207,6 +207,7 @@ public final class FrameCodec {
 
     private static FrameException imageError(FrameEncoding encoding, byte[] payload, IIOException e) {
         String msg = String.valueOf(e.getMessage());
+        if (e.getCause() != null) msg += " (" + e.getCause() + ")";
         FrameProblem p = msg.contains("Unsupported") ? FrameProblem.UNSUPPORTED_IMAGE : FrameProblem.CORRUPT_IMAGE;
         String what = p == FrameProblem.UNSUPPORTED_IMAGE ? "unsupported " : "not a valid ";
         return new FrameException(p, what + encoding.id() + " image (" + payload.length + " bytes starting "
