@@ -208,6 +208,9 @@ public final class FrameCodec {
     private static FrameException imageError(FrameEncoding encoding, byte[] payload, IIOException e) {
         String msg = String.valueOf(e.getMessage());
         if (e.getCause() != null) msg += " (" + e.getCause() + ")";
+        if (msg.contains("Maximum supported image dimension")) { // libjpeg's own limit, 65500
+            return new FrameException(FrameProblem.TOO_LARGE, encoding.id() + " header size exceeds the decoder's limit: " + msg, e);
+        }
         FrameProblem p = msg.contains("Unsupported") ? FrameProblem.UNSUPPORTED_IMAGE : FrameProblem.CORRUPT_IMAGE;
         String what = p == FrameProblem.UNSUPPORTED_IMAGE ? "unsupported " : "not a valid ";
         return new FrameException(p, what + encoding.id() + " image (" + payload.length + " bytes starting "
