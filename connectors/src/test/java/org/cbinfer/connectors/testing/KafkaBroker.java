@@ -68,7 +68,12 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Creates a topic with {@code partitions} partitions, replication 1, and waits for it. */
     public void createTopic(String name, int partitions) throws Exception {
-        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** Creates a topic with topic-level configs (e.g. {@code max.message.bytes}). */
+    public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
+        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
     }
 
     public KafkaProducer<byte[], byte[]> producer() {
