@@ -29,26 +29,28 @@ public record FrameStreams(SingleOutputStreamOperator<FrameRecord> frames, DataS
         Objects.requireNonNull(deadLetters, "deadLetters");
     }
 
-    /** Splits a source's output into frames and dead letters (operator name and uid "split-frames"). */
+    /**
+     * Splits a source's output into frames and dead letters (operator "split-frames"; give it a uid
+     * with {@code frames().uid(...)} for savepoint compatibility).
+     */
     public static FrameStreams split(DataStream<Incoming> incoming) {
         SingleOutputStreamOperator<FrameRecord> frames = incoming
                 .process(new Split())
                 .returns(FrameTypes.FRAME)
-                .name("split-frames")
-                .uid("split-frames");
+                .name("split-frames");
         return new FrameStreams(frames, frames.getSideOutput(DEAD_LETTERS));
     }
 
     /**
-     * Decodes frames to RGB24 (operator "decode-frames"); frames that fail (truncated, corrupt, too
-     * large) go to the dead letters with their bytes and the contract's headers re-created.
+     * Decodes frames to RGB24 (operator "decode-frames"; uid as for {@link #split}); frames that fail
+     * (truncated, corrupt, too large) go to the dead letters with their bytes and the contract's
+     * headers re-created.
      */
     public static FrameStreams decode(DataStream<FrameRecord> frames, FrameLimits limits) {
         SingleOutputStreamOperator<FrameRecord> decoded = frames
                 .process(new Decode(limits))
                 .returns(FrameTypes.FRAME)
-                .name("decode-frames")
-                .uid("decode-frames");
+                .name("decode-frames");
         return new FrameStreams(decoded, decoded.getSideOutput(DEAD_LETTERS));
     }
 
