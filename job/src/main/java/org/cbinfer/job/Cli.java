@@ -7,6 +7,7 @@ import org.cbinfer.job.cli.Args;
 import org.cbinfer.job.cli.DemoCommand;
 import org.cbinfer.job.cli.InferCommand;
 import org.cbinfer.job.cli.InspectCommand;
+import org.cbinfer.job.cli.ProduceCommand;
 import org.cbinfer.kernels.graph.ModelException;
 
 /** Entry point of {@code bin/cbinfer}: dispatches to the commands. */
@@ -17,6 +18,7 @@ public final class Cli {
             "  demo      the engine on the sample video: change-based PoseNet vs dense, live figures",
             "  infer     run a model over video or raw frames, write outputs, manifest.json, stats.json",
             "  inspect   print a model's layer table (op, shapes, weights, MACs)",
+            "  produce   replay videos as cameras to a Kafka topic (the frames the job reads)",
             "run 'bin/cbinfer <command> --help' for a command's options");
 
     private Cli() {}
@@ -37,6 +39,7 @@ public final class Cli {
             case "demo" -> DemoCommand.USAGE;
             case "infer" -> InferCommand.USAGE;
             case "inspect" -> InspectCommand.USAGE;
+            case "produce" -> ProduceCommand.USAGE;
             default -> null;
         };
         if (usage == null) {
@@ -51,6 +54,7 @@ public final class Cli {
             return switch (command) {
                 case "demo" -> DemoCommand.run(rest, out);
                 case "infer" -> InferCommand.run(rest, out);
+                case "produce" -> ProduceCommand.run(rest, out);
                 default -> InspectCommand.run(rest, out);
             };
         } catch (Args.UsageException e) {
