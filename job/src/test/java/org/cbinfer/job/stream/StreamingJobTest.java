@@ -86,6 +86,10 @@ class StreamingJobTest {
             RecordMetadata t = p.send(KafkaFrames.toProducerRecord("frames", FrameRecord.of("cam-t", 0, 5, FrameEncoding.JPEG,
                     0, 0, Arrays.copyOf(jpeg, jpeg.length / 3)))).get();
             badAt.put("cam-t", t.partition() + "@" + t.offset());
+            // a duplicate: decodes, but the operator rejects it (sequence not after the last processed)
+            RecordMetadata d = p.send(KafkaFrames.toProducerRecord("frames", FrameRecord.of("cam-a", 2, 2_000,
+                    FrameEncoding.JPEG, 0, 0, FrameCodec.encode(images.get(2), FrameEncoding.JPEG, 90)))).get();
+            badAt.put("cam-a", d.partition() + "@" + d.offset());
         }
 
         Path yaml = tmp.resolve("job.yaml");
@@ -129,16 +133,18 @@ class StreamingJobTest {
         Map<String, String> reasons = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {
             String key = new String(r.key(), StandardCharsets.UTF_8);
-            String at = r.headers().lastHeader(FrameHeaders.DEAD_LETTER_REASON) == null ? null
-                    : json.readTree(r.headers().lastHeader(FrameHeaders.DEAD_LETTER_REASON).value()).get("reason").asText();
-            reasons.put(key, at);
-            String pos = badAt.get(key);
-            assertNotNull(pos, "dead letter of a bad record: " + key + " " + at);
+            JsonNode reason = json.readTree(r.headers().lastHeader(FrameHeaders.DEAD_LETTER_REASON).value());
+            reasons.put(key, reason.get("reason").asText());
+            String pos = reason.get("partition").asInt() + "@" + reason.get("offset").asLong();
+            assertEquals(badAt.get(key), pos, "dead letter of a bad record, with its source position: " + reason);
             assertTrue(accounted.add(pos), "bad record " + key + " accounted for once");
         }
         assertEquals(frames + badAt.size(), accounted.size(), "every input record in results or dead letters: " + reasons);
         assertTrue(reasons.get("cam-g").contains("MISSING_HEADER"), reasons.get("cam-g"));
         assertTrue(reasons.get("cam-t").contains("CORRUPT_IMAGE"), reasons.get("cam-t"));
+        assertTrue(reasons.get("cam-a").contains("rejected by inference: camera cam-a frame 2")
+                && reasons.get("cam-a").contains("not after the last processed 5"), reasons.get("cam-a"));
+        System.out.println("dead letters: " + reasons);
 
         int persons = 0;
         for (String camera : CAMERAS) {
