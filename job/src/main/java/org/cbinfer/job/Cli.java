@@ -8,6 +8,7 @@ import org.cbinfer.job.cli.DemoCommand;
 import org.cbinfer.job.cli.InferCommand;
 import org.cbinfer.job.cli.InspectCommand;
 import org.cbinfer.job.cli.ProduceCommand;
+import org.cbinfer.job.stream.StreamingJob;
 import org.cbinfer.kernels.graph.ModelException;
 
 /** Entry point of {@code bin/cbinfer}: dispatches to the commands. */
@@ -18,6 +19,7 @@ public final class Cli {
             "  demo      the engine on the sample video: change-based PoseNet vs dense, live figures",
             "  infer     run a model over video or raw frames, write outputs, manifest.json, stats.json",
             "  inspect   print a model's layer table (op, shapes, weights, MACs)",
+            "  job       the streaming job: Kafka frames -> change-based inference -> Kafka results",
             "  produce   replay videos as cameras to a Kafka topic (the frames the job reads)",
             "run 'bin/cbinfer <command> --help' for a command's options");
 
@@ -39,6 +41,7 @@ public final class Cli {
             case "demo" -> DemoCommand.USAGE;
             case "infer" -> InferCommand.USAGE;
             case "inspect" -> InspectCommand.USAGE;
+            case "job" -> StreamingJob.USAGE;
             case "produce" -> ProduceCommand.USAGE;
             default -> null;
         };
@@ -55,6 +58,7 @@ public final class Cli {
                 case "demo" -> DemoCommand.run(rest, out);
                 case "infer" -> InferCommand.run(rest, out);
                 case "produce" -> ProduceCommand.run(rest, out);
+                case "job" -> StreamingJob.run(rest, out);
                 default -> InspectCommand.run(rest, out);
             };
         } catch (Args.UsageException e) {

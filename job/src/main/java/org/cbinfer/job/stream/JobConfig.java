@@ -1,0 +1,231 @@
+package org.cbinfer.job.stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.tensor.ImageTensors;
+
+/**
+ * The streaming job's configuration, read from YAML (see {@code conf/job.yaml}) with command-line
+ * overrides {@code --set key.path=value}. Every field has a default except {@code model.path}.
+ * {@link #load} validates and names the offending key in its errors ({@link ConfigException}).
+ */
+public final class JobConfig {
+    public Kafka kafka = new Kafka();
+    public Topics topics = new Topics();
+    public Source source = new Source();
+    public Model model = new Model();
+    public ThresholdConfig thresholds = new ThresholdConfig();
+    public int keyframeEvery = 0;
+    public long cacheBudgetBytes = 2L << 30;
+    public Checkpointing checkpointing = new Checkpointing();
+    public int parallelism = 1;
+
+    public static final class Kafka {
+        public String bootstrap = "localhost:9092";
+        public String groupId = "cbinfer";
+    }
+
+    public static final class Topics {
+        public String frames = "frames";
+        public String results = "results";
+        public String deadLetters = "dead-letters";
+    }
+
+    /** Where the source starts and whether it stops. */
+    public static final class Source {
+        /** committed (the group's offsets, else earliest), earliest or latest. */
+        public String startingOffsets = "committed";
+        /** Stop at the offsets that are latest when the job starts (the job then finishes). */
+        public boolean bounded = false;
+    }
+
+    public static final class Model {
+        public String path;
+        /** pm1, unit or raw. */
+        public String scale = "pm1";
+        /** pose or segmentation. */
+        public String kind = "pose";
+    }
+
+    public static final class ThresholdConfig {
+        /** Used by layers without their own value. */
+        @com.fasterxml.jackson.annotation.JsonProperty("default")
+        public float defaultValue = 0f;
+        /** Per-layer thresholds by layer name. */
+        public Map<String, Float> layers = new LinkedHashMap<>();
+        /** A thresholds JSON file (as written by the tuner); when set, default and layers must not be. */
+        public String file;
+    }
+
+    public static final class Checkpointing {
+        public long intervalMs = 10_000;
+        public boolean exactlyOnce = true;
+        public String transactionalIdPrefix = "cbinfer";
+    }
+
+    /** A configuration that cannot be used; the message names the key. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+
+        public ConfigException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /**
+     * Reads {@code file} (null: defaults only), applies the {@code key.path=value} overrides in order,
+     * validates.
+     */
+    public static JobConfig load(Path file, List<String> overrides) {
+        ObjectNode tree;
+        if (file == null) {
+            tree = YAML.createObjectNode();
+        } else {
+            try {
+                JsonNode n = YAML.readTree(Files.readAllBytes(file));
+                if (n == null || n.isMissingNode() || n.isNull()) {
+                    tree = YAML.createObjectNode();
+                } else if (n instanceof ObjectNode o) {
+                    tree = o;
+                } else {
+                    throw new ConfigException(file + ": the top level must be a mapping of sections");
+                }
+            } catch (JsonProcessingException e) {
+                throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage(), e);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config " + file + ": " + e.getMessage(), e);
+            }
+        }
+        for (String o : overrides) applyOverride(tree, o);
+        JobConfig c;
+        try {
+            c = YAML.treeToValue(tree, JobConfig.class);
+        } catch (JsonMappingException e) {
+            String key = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            String what = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
+                    ? "unknown key" : "bad value: " + e.getOriginalMessage();
+            throw new ConfigException("config key '" + key + "': " + what, e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config: " + e.getOriginalMessage(), e);
+        }
+        if (c == null) c = new JobConfig();
+        c.validate();
+        return c;
+    }
+
+    /** {@code a.b.c=value}: sets that key, creating sections; the value is read as a YAML scalar. */
+    static void applyOverride(ObjectNode tree, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) throw new ConfigException("override '" + override + "' must be key.path=value");
+        String key = override.substring(0, eq).trim();
+        String raw = override.substring(eq + 1);
+        String[] parts = key.split("\\.", -1);
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (parts[i].isEmpty()) throw new ConfigException("override key '" + key + "' has an empty part");
+            JsonNode child = node.get(parts[i]);
+            if (child == null || child.isNull()) {
+                child = node.putObject(parts[i]);
+            } else if (!(child instanceof ObjectNode)) {
+                throw new ConfigException("override key '" + key + "': '" + parts[i] + "' is not a section");
+            }
+            node = (ObjectNode) child;
+        }
+        JsonNode value;
+        try {
+            value = raw.isEmpty() ? YAML.getNodeFactory().textNode("") : YAML.readTree(raw);
+        } catch (JsonProcessingException e) {
+            value = YAML.getNodeFactory().textNode(raw);
+        }
+        if (value == null || value.isMissingNode()) value = YAML.getNodeFactory().nullNode();
+        node.set(parts[parts.length - 1], value);
+    }
+
+    void validate() {
+        require(kafka != null && topics != null && source != null && model != null && thresholds != null
+                && checkpointing != null, "config", "a section is empty (null)");
+        nonBlank(kafka.bootstrap, "kafka.bootstrap");
+        nonBlank(kafka.groupId, "kafka.groupId");
+        nonBlank(topics.frames, "topics.frames");
+        nonBlank(topics.results, "topics.results");
+        nonBlank(topics.deadLetters, "topics.deadLetters");
+        require(List.of("committed", "earliest", "latest").contains(source.startingOffsets), "source.startingOffsets",
+                "must be committed, earliest or latest, got '" + source.startingOffsets + "'");
+        nonBlank(model.path, "model.path");
+        require(Files.isRegularFile(Path.of(model.path)), "model.path", "no such file: " + model.path);
+        scale();
+        require(List.of("pose", "segmentation").contains(model.kind), "model.kind",
+                "must be pose or segmentation, got '" + model.kind + "'");
+        require(Float.isFinite(thresholds.defaultValue) && thresholds.defaultValue >= 0, "thresholds.default",
+                "must be a finite number >= 0, got " + thresholds.defaultValue);
+        if (thresholds.layers == null) thresholds.layers = new LinkedHashMap<>();
+        thresholds.layers.forEach((layer, t) -> require(t != null && Float.isFinite(t) && t >= 0,
+                "thresholds.layers." + layer, "must be a finite number >= 0, got " + t));
+        if (thresholds.file != null) {
+            require(thresholds.layers.isEmpty() && thresholds.defaultValue == 0f, "thresholds.file",
+                    "give either a thresholds file or thresholds.default/layers, not both");
+            require(Files.isRegularFile(Path.of(thresholds.file)), "thresholds.file", "no such file: " + thresholds.file);
+        }
+        require(keyframeEvery >= 0, "keyframeEvery", "must be >= 0 (0: keyframes only on first sight), got " + keyframeEvery);
+        require(cacheBudgetBytes > 0, "cacheBudgetBytes", "must be > 0, got " + cacheBudgetBytes);
+        require(checkpointing.intervalMs >= 10, "checkpointing.intervalMs",
+                "must be >= 10 ms, got " + checkpointing.intervalMs);
+        if (checkpointing.exactlyOnce) nonBlank(checkpointing.transactionalIdPrefix, "checkpointing.transactionalIdPrefix");
+        require(parallelism >= 1, "parallelism", "must be >= 1, got " + parallelism);
+    }
+
+    /** The input scaling named by {@code model.scale}. */
+    public ImageTensors.Scale scale() {
+        try {
+            return ImageTensors.Scale.valueOf(model.scale.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException("config key 'model.scale': must be pm1, unit or raw, got '" + model.scale + "'");
+        }
+    }
+
+    /** The thresholds: from {@code thresholds.file}, else default + per-layer values. */
+    public Thresholds thresholdValues() {
+        if (thresholds.file != null) {
+            try {
+                return Thresholds.read(Path.of(thresholds.file));
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("config key 'thresholds.file': cannot read " + thresholds.file + ": " + e.getMessage(), e);
+            }
+        }
+        return Thresholds.of(thresholds.defaultValue, thresholds.layers);
+    }
+
+    public boolean pose() {
+        return "pose".equals(model.kind);
+    }
+
+    private static void nonBlank(String v, String key) {
+        require(v != null && !v.isBlank(), key, "is required");
+    }
+
+    private static void require(boolean ok, String key, String message) {
+        if (!ok) throw new ConfigException("config key '" + key + "': " + message);
+    }
+}

@@ -1,0 +1,264 @@
+package org.cbinfer.job.stream;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.cbinfer.connectors.frame.DeadLetter;
+import org.cbinfer.connectors.frame.FrameLimits;
+import org.cbinfer.connectors.frame.FrameProblem;
+import org.cbinfer.connectors.frame.FrameRecord;
+import org.cbinfer.connectors.frame.Incoming;
+import org.cbinfer.connectors.frame.SourcePosition;
+import org.cbinfer.connectors.kafka.FrameHeaders;
+import org.cbinfer.connectors.kafka.FrameSinks;
+import org.cbinfer.connectors.kafka.FrameSources;
+import org.cbinfer.connectors.kafka.FrameStreams;
+import org.cbinfer.connectors.kafka.FrameTypes;
+import org.cbinfer.job.cli.Args;
+import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.operators.inference.CameraFrame;
+import org.cbinfer.operators.inference.ChangeBasedInferenceOperator;
+import org.cbinfer.operators.inference.FrameRejection;
+import org.cbinfer.operators.inference.InferenceOutput;
+import org.cbinfer.operators.inference.InferenceSettings;
+import org.cbinfer.operators.post.FrameGeometry;
+import org.cbinfer.operators.post.LabelMapper;
+import org.cbinfer.operators.post.PoseDecoder;
+import org.cbinfer.operators.post.PoseNetOutputs;
+import org.cbinfer.operators.post.ResultJson;
+
+/**
+ * The streaming job: Kafka frames -> split/decode (dead letters) -> per-camera change-based inference
+ * -> result JSON (skeletons or label maps, with stats) -> Kafka results (exactly-once when configured);
+ * source, decode, operator-rejected and post-processing failures -> Kafka dead letters.
+ *
+ * <p>{@code flink run ... --config conf/job.yaml [--set key.path=value ...]} or
+ * {@code bin/cbinfer job --config conf/job.yaml}.
+ */
+public final class StreamingJob {
+    public static final String USAGE = "job --config FILE [--set key.path=value ...]";
+
+    private StreamingJob() {}
+
+    /** One result: the camera (Kafka key), the capture time (record timestamp) and the JSON. */
+    public record Result(String camera, long captureTime, byte[] json) {}
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config = parseArgs(Arrays.asList(args));
+        execute(config);
+    }
+
+    /** {@code bin/cbinfer job}: runs the job (in a local environment unless started by a Flink client). */
+    public static int run(List<String> argv, PrintStream out) throws Exception {
+        JobConfig config;
+        try {
+            config = parseArgs(argv);
+        } catch (JobConfig.ConfigException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
+        out.println("cbinfer job: " + config.topics.frames + " @ " + config.kafka.bootstrap + " -> " + config.topics.results
+                + " (model " + config.model.path + ", " + config.model.kind + ")");
+        execute(config);
+        return 0;
+    }
+
+    /** {@code --config FILE} and any number of {@code --set key.path=value}. */
+    public static JobConfig parseArgs(List<String> argv) {
+        Path file = null;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            String name = a, inline = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0 && (a.startsWith("--config=") || a.startsWith("--set="))) {
+                name = a.substring(0, eq);
+                inline = a.substring(eq + 1);
+            }
+            if (!name.equals("--config") && !name.equals("--set")) {
+                throw new Args.UsageException("unknown argument '" + a + "' (known: --config FILE, --set key.path=value)");
+            }
+            String v = inline != null ? inline : (i + 1 < argv.size() ? argv.get(++i) : null);
+            if (v == null) throw new Args.UsageException("option " + name + " needs a value");
+            if (name.equals("--config")) file = Path.of(v);
+            else overrides.add(v);
+        }
+        if (file == null) throw new Args.UsageException("option --config is required");
+        return JobConfig.load(file, overrides);
+    }
+
+    public static void execute(JobConfig config) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, config);
+        env.execute("cbinfer " + config.topics.frames + " -> " + config.topics.results);
+    }
+
+    /** Adds the job's pipeline to {@code env} (parallelism, checkpointing, sources, operators, sinks). */
+    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        env.setParallelism(config.parallelism);
+        env.enableCheckpointing(config.checkpointing.intervalMs);
+        String bootstrap = config.kafka.bootstrap;
+
+        FrameSources.Builder sb = FrameSources.kafka(bootstrap, config.topics.frames, config.kafka.groupId);
+        switch (config.source.startingOffsets) {
+            case "earliest" -> sb.fromEarliest();
+            case "latest" -> sb.fromLatest();
+            default -> sb.startingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+        }
+        if (config.source.bounded) sb.bounded(OffsetsInitializer.latest());
+        DataStream<Incoming> in = env.fromSource(sb.build(), FrameSources.watermarks(Duration.ofSeconds(1)), "frames")
+                .uid("frames-source");
+
+        FrameStreams split = FrameStreams.split(in);
+        split.frames().uid("split-frames");
+        FrameStreams decoded = FrameStreams.decode(split.frames(), FrameLimits.DEFAULT);
+        decoded.frames().uid("decode-frames");
+
+        SingleOutputStreamOperator<CameraFrame> cameraFrames = decoded.frames()
+                .map(StreamingJob::toCameraFrame)
+                .returns(TypeInformation.of(CameraFrame.class))
+                .name("to-camera-frames").uid("to-camera-frames");
+
+        InferenceSettings settings = InferenceSettings.builder()
+                .model(Path.of(config.model.path).toAbsolutePath().toString())
+                .scale(config.scale())
+                .thresholds(config.thresholdValues())
+                .keyframeEvery(config.keyframeEvery)
+                .cacheBudgetBytes(config.cacheBudgetBytes)
+                .build();
+        SingleOutputStreamOperator<InferenceOutput> inferred = cameraFrames
+                .keyBy(CameraFrame::camera)
+                .transform("change-based-inference", TypeInformation.of(InferenceOutput.class),
+                        new ChangeBasedInferenceOperator(settings))
+                .uid("change-based-inference");
+        DataStream<DeadLetter> rejected = inferred.getSideOutput(ChangeBasedInferenceOperator.REJECTED)
+                .map(StreamingJob::toDeadLetter)
+                .returns(FrameTypes.DEAD_LETTER)
+                .name("rejected-to-dead-letters").uid("rejected-to-dead-letters");
+
+        SingleOutputStreamOperator<Result> results = inferred
+                .process(new PostProcess(config.pose()))
+                .returns(TypeInformation.of(Result.class))
+                .name("post-process").uid("post-process");
+
+        FrameSinks.Builder<Result> resultSink = FrameSinks.results(bootstrap, config.topics.results, Result::camera)
+                .json(Result::json)
+                .timestamp(Result::captureTime);
+        FrameSinks.Builder<DeadLetter> deadLetterSink = FrameSinks.deadLetters(bootstrap, config.topics.deadLetters);
+        if (config.checkpointing.exactlyOnce) {
+            resultSink.exactlyOnce(config.checkpointing.transactionalIdPrefix + "-results");
+            deadLetterSink.exactlyOnce(config.checkpointing.transactionalIdPrefix + "-dead-letters");
+        }
+        results.sinkTo(resultSink.build()).name("results-sink").uid("results-sink");
+        split.deadLetters()
+                .union(decoded.deadLetters(), rejected, results.getSideOutput(FrameStreams.DEAD_LETTERS))
+                .sinkTo(deadLetterSink.build()).name("dead-letters-sink").uid("dead-letters-sink");
+    }
+
+    static CameraFrame toCameraFrame(FrameRecord f) {
+        return new CameraFrame(f.cameraId(), f.sequence(), f.captureTimeMillis(), f.width(), f.height(), f.payload(),
+                f.source() == null ? null : f.source().toString());
+    }
+
+    /**
+     * A frame the operator rejected as a dead letter. The image bytes are gone by then (decoded to RGB),
+     * so the letter carries the key, the sequence header, the source position and the reason.
+     */
+    static DeadLetter toDeadLetter(FrameRejection r) {
+        byte[] key = r.camera().getBytes(StandardCharsets.UTF_8);
+        List<DeadLetter.Header> headers = List.of(
+                new DeadLetter.Header(FrameHeaders.SEQUENCE, Long.toString(r.sequence()).getBytes(StandardCharsets.UTF_8)));
+        FrameProblem problem = r.reason().contains("not after the last processed") ? FrameProblem.BAD_HEADER
+                : FrameProblem.INTERNAL;
+        return new DeadLetter(r.camera(), key, null, headers, parseOrigin(r.origin()), -1, problem,
+                "rejected by inference: " + r.reason());
+    }
+
+    /** {@code topic-partition@offset} back to a position (null when absent or not of that form). */
+    static SourcePosition parseOrigin(String origin) {
+        if (origin == null) return null;
+        int at = origin.lastIndexOf('@');
+        int dash = at < 0 ? -1 : origin.lastIndexOf('-', at);
+        if (dash <= 0) return null;
+        try {
+            return new SourcePosition(origin.substring(0, dash), Integer.parseInt(origin.substring(dash + 1, at)),
+                    Long.parseLong(origin.substring(at + 1)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Network outputs to result JSON; outputs that do not decode go to the dead letters. */
+    static final class PostProcess extends ProcessFunction<InferenceOutput, Result> {
+        private static final long serialVersionUID = 1L;
+        private final boolean pose;
+        private transient PoseDecoder poseDecoder;
+        private transient LabelMapper labelMapper;
+
+        PostProcess(boolean pose) {
+            this.pose = pose;
+        }
+
+        @Override
+        public void processElement(InferenceOutput o, Context ctx, Collector<Result> out) {
+            try {
+                out.collect(new Result(o.camera(), o.captureTimeMillis(), json(o)));
+            } catch (RuntimeException e) {
+                byte[] key = o.camera().getBytes(StandardCharsets.UTF_8);
+                ctx.output(FrameStreams.DEAD_LETTERS, new DeadLetter(o.camera(), key, null,
+                        List.of(new DeadLetter.Header(FrameHeaders.SEQUENCE,
+                                Long.toString(o.sequence()).getBytes(StandardCharsets.UTF_8))),
+                        null, o.captureTimeMillis(), FrameProblem.INTERNAL,
+                        "post-processing frame " + o.sequence() + " failed: " + e));
+            }
+        }
+
+        byte[] json(InferenceOutput o) {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            o.outputs().forEach((name, data) -> tensors.put(name, Tensor.of(o.shapes().get(name), data)));
+            ResultJson.Builder b = ResultJson.builder()
+                    .camera(o.camera())
+                    .sequence(o.sequence())
+                    .captureTime(Instant.ofEpochMilli(o.captureTimeMillis()))
+                    .model(o.model());
+            if (pose) {
+                if (poseDecoder == null) poseDecoder = new PoseDecoder();
+                PoseNetOutputs p = PoseNetOutputs.fromNamed(tensors);
+                int stride = poseDecoder.config().outputStride();
+                // the operator feeds the frame as it is: input pixels are frame pixels
+                b.skeletons(poseDecoder.decode(p, FrameGeometry.unscaled((p.width() - 1) * stride + 1,
+                        (p.height() - 1) * stride + 1)));
+            } else {
+                if (labelMapper == null) labelMapper = LabelMapper.forProbabilities();
+                if (tensors.size() != 1) {
+                    throw new IllegalArgumentException("a segmentation model needs exactly one output, got " + tensors.keySet());
+                }
+                b.labelMap(labelMapper.map(tensors.values().iterator().next()));
+            }
+            ObjectNode stats = JsonNodeFactory.instance.objectNode();
+            stats.put("keyframe", o.keyframe());
+            stats.put("changedFraction", o.changedFraction());
+            stats.put("macs", o.macs());
+            stats.put("denseMacs", o.denseMacs());
+            stats.put("workFraction", o.denseMacs() == 0 ? 0.0 : o.macs() / (double) o.denseMacs());
+            stats.put("latencyMs", o.processingNanos() / 1e6);
+            return b.stats(stats).toBytes();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.cbinfer.job.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.cbinfer.kernels.tensor.ImageTensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfigTest {
+    @TempDir
+    Path tmp;
+
+    private Path model() throws Exception {
+        Path m = tmp.resolve("model.json");
+        if (!Files.exists(m)) Files.writeString(m, "{}");
+        return m;
+    }
+
+    private Path yaml(String text) throws Exception {
+        Path y = Files.createTempFile(tmp, "job", ".yaml");
+        Files.writeString(y, text);
+        return y;
+    }
+
+    @Test
+    void defaultsFileAndOverrides() throws Exception {
+        Path y = yaml("model:\n  path: " + model() + "\nthresholds:\n  default: 0.01\n  layers: {conv1: 0.05}\n");
+        JobConfig c = JobConfig.load(y, List.of("kafka.bootstrap=broker:9093", "checkpointing.exactlyOnce=false",
+                "model.scale=unit", "thresholds.layers.conv2=0.5", "parallelism=4"));
+        assertEquals("broker:9093", c.kafka.bootstrap);
+        assertEquals("cbinfer", c.kafka.groupId);
+        assertEquals("frames", c.topics.frames);
+        assertEquals("dead-letters", c.topics.deadLetters);
+        assertEquals(false, c.checkpointing.exactlyOnce);
+        assertEquals(ImageTensors.Scale.UNIT, c.scale());
+        assertEquals(4, c.parallelism);
+        assertEquals(0.01f, c.thresholdValues().defaultValue());
+        assertEquals(0.05f, c.thresholdValues().of("conv1"));
+        assertEquals(0.5f, c.thresholdValues().of("conv2"));
+        assertEquals(0.01f, c.thresholdValues().of("other"));
+    }
+
+    @Test
+    void errorsNameTheKey() throws Exception {
+        Path y = yaml("model:\n  path: " + model() + "\n");
+        assertMessage("'model.path': is required", () -> JobConfig.load(yaml("kafka: {groupId: g}\n"), List.of()));
+        assertMessage("'kafka.bootstrapp': unknown key", () -> JobConfig.load(y, List.of("kafka.bootstrapp=x")));
+        assertMessage("'model.kind': must be pose or segmentation", () -> JobConfig.load(y, List.of("model.kind=detect")));
+        assertMessage("'model.scale': must be pm1", () -> JobConfig.load(y, List.of("model.scale=half")));
+        assertMessage("'parallelism': bad value", () -> JobConfig.load(y, List.of("parallelism=many")));
+        assertMessage("'parallelism': must be >= 1", () -> JobConfig.load(y, List.of("parallelism=0")));
+        assertMessage("'thresholds.layers.conv1': must be a finite number", () -> JobConfig.load(y,
+                List.of("thresholds.layers.conv1=-1")));
+        assertMessage("'checkpointing.transactionalIdPrefix': is required", () -> JobConfig.load(y,
+                List.of("checkpointing.transactionalIdPrefix=")));
+        assertMessage("must be key.path=value", () -> JobConfig.load(y, List.of("parallelism")));
+    }
+
+    @Test
+    void exampleConfigIsValid() {
+        Path example = Path.of("../conf/job.yaml");
+        JobConfig c = JobConfig.load(example, List.of("model.path=" + example)); // any existing file for the model
+        assertEquals("pose", c.model.kind);
+        assertEquals(true, c.checkpointing.exactlyOnce);
+    }
+
+    private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {
+        JobConfig.ConfigException ex = assertThrows(JobConfig.ConfigException.class, e);
+        assertTrue(ex.getMessage().contains(part), ex.getMessage());
+    }
+}
