@@ -8,6 +8,7 @@ import org.cbinfer.job.cli.DemoCommand;
 import org.cbinfer.job.cli.InferCommand;
 import org.cbinfer.job.cli.InspectCommand;
 import org.cbinfer.job.cli.ProduceCommand;
+import org.cbinfer.job.demo.EmbeddedDemoCommand;
 import org.cbinfer.job.stream.StreamingJob;
 import org.cbinfer.kernels.graph.ModelException;
 
@@ -16,7 +17,9 @@ public final class Cli {
     private static final String USAGE = String.join("\n",
             "usage: bin/cbinfer <command> [options]",
             "commands:",
-            "  demo      the engine on the sample video: change-based PoseNet vs dense, live figures",
+            "  demo      embedded: Kafka + Flink (dashboard :8081) in process, cameras replaying the sample video,",
+            "            the streaming job with PoseNet, per-camera progress (--engine-only: the engine-demo)",
+            "  engine-demo  the engine on the sample video: change-based PoseNet vs dense, live figures",
             "  infer     run a model over video or raw frames, write outputs, manifest.json, stats.json",
             "  inspect   print a model's layer table (op, shapes, weights, MACs)",
             "  job       the streaming job: Kafka frames -> change-based inference -> Kafka results",
@@ -37,8 +40,13 @@ public final class Cli {
         }
         String command = argv.get(0);
         List<String> rest = argv.subList(1, argv.size());
+        if (command.equals("demo") && rest.contains("--engine-only")) {
+            command = "engine-demo";
+            rest = rest.stream().filter(a -> !a.equals("--engine-only")).toList();
+        }
         String usage = switch (command) {
-            case "demo" -> DemoCommand.USAGE;
+            case "demo" -> EmbeddedDemoCommand.USAGE;
+            case "engine-demo" -> DemoCommand.USAGE;
             case "infer" -> InferCommand.USAGE;
             case "inspect" -> InspectCommand.USAGE;
             case "job" -> StreamingJob.USAGE;
@@ -55,7 +63,8 @@ public final class Cli {
         }
         try {
             return switch (command) {
-                case "demo" -> DemoCommand.run(rest, out);
+                case "demo" -> EmbeddedDemoCommand.run(rest, out);
+                case "engine-demo" -> DemoCommand.run(rest, out);
                 case "infer" -> InferCommand.run(rest, out);
                 case "produce" -> ProduceCommand.run(rest, out);
                 case "job" -> StreamingJob.run(rest, out);

@@ -16,14 +16,14 @@ import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
- * {@code demo}: the engine on the sample video. Runs PoseNet change-based over vtest.avi frames on the
+ * {@code engine-demo} ({@code demo --engine-only}): the engine on the sample video. Runs PoseNet change-based over vtest.avi frames on the
  * CPU, prints per frame how much of the picture changed and how much work that took against a dense
  * pass, and every {@code --check-every} frames runs the dense model too and reports how far the
  * change-based outputs are from it (max error over all outputs, and in how many heatmap channels,
  * i.e. keypoints, the arg-max cell is the same).
  */
 public final class DemoCommand {
-    public static final String USAGE = "demo [--frames N] [--size WxH] [--threshold T] [--model PATH] [--video FILE] [--check-every K]";
+    public static final String USAGE = "engine-demo (or demo --engine-only) [--frames N] [--size WxH] [--threshold T] [--model PATH] [--video FILE] [--check-every K]";
 
     private DemoCommand() {}
 

@@ -1,0 +1,336 @@
+package org.cbinfer.job.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.cbinfer.connectors.kafka.CameraReplay;
+import org.cbinfer.job.cli.DataPaths;
+import org.cbinfer.job.stream.JobConfig;
+import org.cbinfer.job.stream.StreamingJob;
+
+/**
+ * The embedded demo ({@code bin/cbinfer demo}): a Kafka broker (KRaft, loopback) and a local Flink cluster
+ * (MiniCluster with its web dashboard) in this JVM, the topics, {@code N} cameras replaying vtest.avi into
+ * the frames topic, and {@link StreamingJob} with PoseNet on the CPU in between. A monitor reads the three
+ * topics and prints per-camera progress; when every camera's frames are accounted for (results or dead
+ * letters), or on {@link #stop()}, it cancels the job, shuts everything down and returns the summary.
+ */
+public final class EmbeddedDemo {
+    static final String FRAMES = "frames", RESULTS = "results", DEAD_LETTERS = "dead-letters";
+
+    /**
+     * @param fps       frames per second per camera: negative = the video's own rate, 0 = as fast as possible
+     * @param progress  time between progress blocks; zero = summary only
+     */
+    public record Options(int cameras, int frames, int width, int height, float threshold, int port, double fps,
+                          Duration progress) {
+        public Options {
+            if (cameras < 1) throw new IllegalArgumentException("cameras must be at least 1, got " + cameras);
+            if (frames < 1) throw new IllegalArgumentException("frames must be at least 1, got " + frames);
+            if (width < 1 || height < 1) throw new IllegalArgumentException("bad size " + width + "x" + height);
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("bad port " + port);
+        }
+    }
+
+    /** Counts of one camera, as read back from the topics. */
+    public static final class CameraStats {
+        public final String camera;
+        public long framesIn, results, deadLetters, keyframes, deltaFrames;
+        public double changedSum;
+
+        CameraStats(String camera) {
+            this.camera = camera;
+        }
+
+        /** Mean changed fraction of the input over the non-keyframe results (NaN when there are none). */
+        public double meanChanged() {
+            return deltaFrames == 0 ? Double.NaN : changedSum / deltaFrames;
+        }
+
+        boolean done(long expected) {
+            return framesIn >= expected && results + deadLetters >= framesIn;
+        }
+    }
+
+    /** The outcome: per-camera stats, totals, how it ended. */
+    public record Summary(List<CameraStats> cameras, long framesIn, long results, long deadLetters, long keyframes,
+                          double seconds, String ending, String jobStatus) {
+        public boolean complete() {
+            return ending.equals("completed");
+        }
+    }
+
+    private final Options options;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final ObjectMapper json = new ObjectMapper();
+
+    public EmbeddedDemo(Options options) {
+        this.options = options;
+    }
+
+    /** Asks a running demo to stop: it then cancels the job, shuts down and returns its summary. */
+    public void stop() {
+        stopRequested.set(true);
+    }
+
+    public Summary run(PrintStream out) throws Exception {
+        Options o = options;
+        long t0 = System.nanoTime();
+        int parallelism = Math.max(1, Math.min(o.cameras(), Runtime.getRuntime().availableProcessors()));
+        out.printf(Locale.ROOT, "CBinfer embedded demo: %d camera%s x %d frames of vtest.avi at %dx%d, threshold %.3f, "
+                        + "PoseNet on the CPU, parallelism %d%n", o.cameras(), o.cameras() == 1 ? "" : "s", o.frames(),
+                o.width(), o.height(), o.threshold(), parallelism);
+
+        KafkaClusterTestKit kafka = null;
+        MiniCluster flink = null;
+        Thread replayThread = null;
+        CameraReplay replay = null;
+        Path tmp = Files.createTempDirectory("cbinfer-demo");
+        JobID jobId = null;
+        String jobStatus = "not started";
+        String ending;
+        Map<String, CameraStats> stats = new TreeMap<>();
+        try {
+            kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("transaction.state.log.num.partitions", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .setConfigProp("message.max.bytes", String.valueOf(4 << 20))
+                    .build();
+            kafka.format();
+            kafka.startup();
+            kafka.waitForReadyBrokers();
+            String bootstrap = kafka.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new NewTopic(FRAMES, parallelism, (short) 1),
+                        new NewTopic(RESULTS, parallelism, (short) 1),
+                        new NewTopic(DEAD_LETTERS, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            out.printf("kafka broker (in process) at %s; topics %s, %s, %s%n", bootstrap, FRAMES, RESULTS, DEAD_LETTERS);
+
+            Configuration conf = new Configuration();
+            conf.set(RestOptions.PORT, o.port());
+            conf.set(RestOptions.BIND_ADDRESS, "localhost");
+            conf.set(RestOptions.ADDRESS, "localhost");
+            flink = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
+                    .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
+            flink.start();
+            java.net.URI rest = flink.getRestAddress().get(30, TimeUnit.SECONDS);
+            out.println("flink dashboard: " + (o.port() == 0 ? rest : "http://localhost:" + o.port()));
+
+            JobConfig config = jobConfig(tmp, bootstrap, parallelism);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+            StreamingJob.build(env, config);
+            StreamGraph graph = env.getStreamGraph();
+            graph.setJobName("cbinfer demo: " + o.cameras() + " cameras -> posenet");
+            jobId = flink.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+            out.println("job " + jobId + " submitted");
+
+            replay = new CameraReplay(CameraReplay.Options.builder(bootstrap, FRAMES)
+                    .video(DataPaths.resolve("video/vtest.avi"))
+                    .cameras(o.cameras()).spread().fps(o.fps()).loop(true).frames(o.frames())
+                    .resize(o.width(), o.height()).progressInterval(Duration.ZERO).build());
+            AtomicReference<Object> replayOutcome = new AtomicReference<>();
+            CameraReplay r = replay;
+            replayThread = new Thread(() -> {
+                try {
+                    replayOutcome.set(r.run(new PrintStream(OutputStream.nullOutputStream())));
+                } catch (Throwable e) {
+                    replayOutcome.set(e);
+                }
+            }, "cbinfer-demo-replay");
+            replayThread.setDaemon(true);
+            replayThread.start();
+
+            ending = monitor(out, bootstrap, flink, jobId, replayThread, replayOutcome, stats, t0);
+        } finally {
+            // shut down in reverse: cameras, job, cluster, broker
+            if (replay != null) replay.stop();
+            if (replayThread != null) replayThread.join(15_000);
+            if (flink != null) {
+                if (jobId != null) {
+                    try {
+                        JobStatus s = flink.getJobStatus(jobId).get(10, TimeUnit.SECONDS);
+                        if (!s.isGloballyTerminalState()) {
+                            flink.cancelJob(jobId).get(30, TimeUnit.SECONDS);
+                            flink.requestJobResult(jobId).get(60, TimeUnit.SECONDS);
+                        }
+                        jobStatus = flink.getJobStatus(jobId).get(10, TimeUnit.SECONDS).toString();
+                    } catch (Exception e) {
+                        jobStatus = "unknown (" + e + ")";
+                    }
+                }
+                flink.close();
+            }
+            if (kafka != null) kafka.close();
+            deleteQuietly(tmp);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long in = 0, res = 0, dead = 0, keys = 0;
+        for (CameraStats c : stats.values()) {
+            in += c.framesIn;
+            res += c.results;
+            dead += c.deadLetters;
+            keys += c.keyframes;
+        }
+        Summary s = new Summary(List.copyOf(stats.values()), in, res, dead, keys, seconds, ending, jobStatus);
+        printSummary(s, out);
+        return s;
+    }
+
+    private JobConfig jobConfig(Path tmp, String bootstrap, int parallelism) throws Exception {
+        Path yaml = tmp.resolve("demo-job.yaml");
+        Files.writeString(yaml, String.join("\n",
+                "kafka: {groupId: cbinfer-demo}",
+                "source: {startingOffsets: earliest, bounded: false}",
+                "model: {kind: pose, scale: pm1}",
+                "checkpointing: {intervalMs: 2000, exactlyOnce: false}",
+                ""));
+        return JobConfig.load(yaml, List.of(
+                "kafka.bootstrap=" + bootstrap,
+                "model.path=" + DataPaths.resolve("models/tfjs/posenet.json"),
+                "thresholds.default=" + options.threshold(),
+                "parallelism=" + parallelism));
+    }
+
+    /** Reads the topics until done, stopped, the job ended or the replay failed; returns how it ended. */
+    private String monitor(PrintStream out, String bootstrap, MiniCluster flink, JobID jobId, Thread replayThread,
+                           AtomicReference<Object> replayOutcome, Map<String, CameraStats> stats, long t0) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "cbinfer-demo-monitor-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
+        long progressNanos = options.progress().toNanos();
+        long nextProgress = System.nanoTime() + progressNanos;
+        long lastStatusCheck = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String topic : List.of(FRAMES, RESULTS, DEAD_LETTERS)) {
+                c.partitionsFor(topic, Duration.ofSeconds(10)).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            for (int i = 0; i < options.cameras(); i++) stats.put("cam-" + i, new CameraStats("cam-" + i));
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) count(r, stats);
+                long now = System.nanoTime();
+                if (progressNanos > 0 && now >= nextProgress) {
+                    printProgress(out, stats, (now - t0) / 1e9);
+                    nextProgress = now + progressNanos;
+                }
+                if (stopRequested.get()) return "stopped";
+                if (!replayThread.isAlive() && replayOutcome.get() instanceof Throwable e) {
+                    return "replay failed: " + e;
+                }
+                if (!replayThread.isAlive() && replayOutcome.get() instanceof CameraReplay.Summary s && !s.ok()) {
+                    return "replay failed: " + s.error();
+                }
+                if (!replayThread.isAlive() && stats.values().stream().allMatch(x -> x.done(options.frames()))) {
+                    printProgress(out, stats, (System.nanoTime() - t0) / 1e9);
+                    return "completed";
+                }
+                if (now - lastStatusCheck > 1_000_000_000L) {
+                    lastStatusCheck = now;
+                    JobStatus js = flink.getJobStatus(jobId).get(10, TimeUnit.SECONDS);
+                    if (js.isGloballyTerminalState()) return "job ended early: " + js;
+                }
+            }
+        }
+    }
+
+    private void count(ConsumerRecord<byte[], byte[]> r, Map<String, CameraStats> stats) {
+        String camera = r.key() == null ? "?" : new String(r.key(), StandardCharsets.UTF_8);
+        CameraStats s = stats.computeIfAbsent(camera, CameraStats::new);
+        switch (r.topic()) {
+            case FRAMES -> s.framesIn++;
+            case DEAD_LETTERS -> s.deadLetters++;
+            default -> {
+                s.results++;
+                try {
+                    JsonNode st = json.readTree(r.value()).path("stats");
+                    if (st.path("keyframe").asBoolean()) {
+                        s.keyframes++;
+                    } else {
+                        s.deltaFrames++;
+                        s.changedSum += st.path("changedFraction").asDouble();
+                    }
+                } catch (Exception ignored) {
+                    // a result that is not JSON counts as a result without stats
+                }
+            }
+        }
+    }
+
+    private static void printProgress(PrintStream out, Map<String, CameraStats> stats, double seconds) {
+        for (CameraStats c : stats.values()) {
+            out.printf(Locale.ROOT, "[%6.1fs] %-6s in %5d  results %5d  dead %3d  keyframes %2d  changed %s%n", seconds,
+                    c.camera, c.framesIn, c.results, c.deadLetters, c.keyframes, pct(c.meanChanged()));
+        }
+    }
+
+    private static String pct(double f) {
+        return Double.isNaN(f) ? "    -" : String.format(Locale.ROOT, "%5.1f%%", 100 * f);
+    }
+
+    private static void printSummary(Summary s, PrintStream out) {
+        out.printf(Locale.ROOT, "%nsummary (%s after %.1f s; job %s):%n", s.ending(), s.seconds(), s.jobStatus());
+        out.println("camera  frames-in  results  dead-letters  keyframes  mean-changed");
+        double sum = 0;
+        long n = 0;
+        for (CameraStats c : s.cameras()) {
+            out.printf(Locale.ROOT, "%-6s  %9d  %7d  %12d  %9d  %12s%n", c.camera, c.framesIn, c.results, c.deadLetters,
+                    c.keyframes, pct(c.meanChanged()));
+            sum += c.changedSum;
+            n += c.deltaFrames;
+        }
+        out.printf(Locale.ROOT, "total   %9d  %7d  %12d  %9d  %12s%n", s.framesIn(), s.results(), s.deadLetters(),
+                s.keyframes(), pct(n == 0 ? Double.NaN : sum / n));
+        out.printf(Locale.ROOT, "throughput: %.2f frames/s over all cameras%n", s.results() / s.seconds());
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (Exception ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+}
