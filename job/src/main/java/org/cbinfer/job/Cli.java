@@ -17,9 +17,9 @@ public final class Cli {
     private static final String USAGE = String.join("\n",
             "usage: bin/cbinfer <command> [options]",
             "commands:",
-            "  demo      embedded: Kafka + Flink (dashboard :8081) in process, cameras replaying the sample video,",
-            "            the streaming job with PoseNet, per-camera progress (--engine-only: the engine-demo)",
-            "  engine-demo  the engine on the sample video: change-based PoseNet vs dense, live figures",
+            "  demo      the engine on the sample video: change-based PoseNet vs dense, live figures",
+            "  streaming-demo  EXPERIMENTAL: Kafka + Flink (dashboard :8081) in process, cameras replaying the",
+            "            sample video through the streaming job; known to restart its job on long runs",
             "  infer     run a model over video or raw frames, write outputs, manifest.json, stats.json",
             "  inspect   print a model's layer table (op, shapes, weights, MACs)",
             "  job       the streaming job: Kafka frames -> change-based inference -> Kafka results",
@@ -40,13 +40,9 @@ public final class Cli {
         }
         String command = argv.get(0);
         List<String> rest = argv.subList(1, argv.size());
-        if (command.equals("demo") && rest.contains("--engine-only")) {
-            command = "engine-demo";
-            rest = rest.stream().filter(a -> !a.equals("--engine-only")).toList();
-        }
         String usage = switch (command) {
-            case "demo" -> EmbeddedDemoCommand.USAGE;
-            case "engine-demo" -> DemoCommand.USAGE;
+            case "demo" -> DemoCommand.USAGE;
+            case "streaming-demo" -> EmbeddedDemoCommand.USAGE;
             case "infer" -> InferCommand.USAGE;
             case "inspect" -> InspectCommand.USAGE;
             case "job" -> StreamingJob.USAGE;
@@ -63,8 +59,8 @@ public final class Cli {
         }
         try {
             return switch (command) {
-                case "demo" -> EmbeddedDemoCommand.run(rest, out);
-                case "engine-demo" -> DemoCommand.run(rest, out);
+                case "demo" -> DemoCommand.run(rest, out);
+                case "streaming-demo" -> EmbeddedDemoCommand.run(rest, out);
                 case "infer" -> InferCommand.run(rest, out);
                 case "produce" -> ProduceCommand.run(rest, out);
                 case "job" -> StreamingJob.run(rest, out);

@@ -41,7 +41,7 @@ import org.cbinfer.job.stream.JobConfig;
 import org.cbinfer.job.stream.StreamingJob;
 
 /**
- * The embedded demo ({@code bin/cbinfer demo}): a Kafka broker (KRaft, loopback) and a local Flink cluster
+ * The embedded streaming demo ({@code bin/cbinfer streaming-demo}, experimental): a Kafka broker (KRaft, loopback) and a local Flink cluster
  * (MiniCluster with its web dashboard) in this JVM, the topics, {@code N} cameras replaying vtest.avi into
  * the frames topic, and {@link StreamingJob} with PoseNet on the CPU in between. A monitor reads the three
  * topics and prints per-camera progress; when every camera's frames are accounted for (results or dead

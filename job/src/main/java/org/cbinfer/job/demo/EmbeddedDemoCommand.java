@@ -9,12 +9,13 @@ import java.util.concurrent.TimeUnit;
 import org.cbinfer.job.cli.Args;
 
 /**
- * {@code demo}: the product's embedded default (see {@link EmbeddedDemo}). Ctrl-C stops it cleanly and
- * still prints the summary. {@code demo --engine-only} is the engine-only demo ({@code engine-demo}).
+ * {@code streaming-demo} (experimental; see {@link EmbeddedDemo}). Ctrl-C stops it cleanly and still prints
+ * the summary. Known problem: on long runs (4 cameras x 100 frames on 2 cores) the job restarts repeatedly,
+ * cause not yet found; small runs complete.
  */
 public final class EmbeddedDemoCommand {
     public static final String USAGE = String.join("\n",
-            "demo [--cameras N] [--frames N] [--size WxH] [--threshold T] [--port P] [--fps F] [--progress SECONDS]",
+            "streaming-demo [--cameras N] [--frames N] [--size WxH] [--threshold T] [--port P] [--fps F] [--progress SECONDS]",
             "  a Kafka broker and a local Flink cluster (dashboard on --port) in this process; N cameras replay",
             "  vtest.avi into Kafka; the streaming job runs PoseNet change-based on the CPU; per-camera progress",
             "  --cameras   cameras (default 4, start offsets spread over the video)",
@@ -23,8 +24,7 @@ public final class EmbeddedDemoCommand {
             "  --threshold change threshold of every layer (default 0.03)",
             "  --port      Flink dashboard / REST port (default 8081; 0 = any free port)",
             "  --fps       frames per second per camera, 0 = as fast as possible (default: the video's 10 fps)",
-            "  --progress  seconds between progress blocks (default 2; 0 = summary only)",
-            "demo --engine-only [engine demo options]   (same as 'engine-demo': the engine alone, no Kafka/Flink)");
+            "  --progress  seconds between progress blocks (default 2; 0 = summary only)");
 
     private EmbeddedDemoCommand() {}
 
