@@ -1,0 +1,87 @@
+package org.cbinfer.job.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.cbinfer.connectors.frame.RgbImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rescaling: the job runs with parallelism 2 on the first half of the frames, is stopped with a savepoint,
+ * and goes on from the savepoint with parallelism 1 on the rest of the topic. The cameras go on from their
+ * restored state (no keyframe after the restore) and the committed results equal an uninterrupted run.
+ */
+class RescaleFromSavepointTest {
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final int PER_CAMERA = 10;
+    private static final int HALF = PER_CAMERA / 2;
+
+    @Test
+    void stopWithSavepointAtParallelism2AndResumeAtParallelism1(@TempDir Path tmp) throws Exception {
+        for (String t : List.of("rs-frames", "rs-results", "rs-reference")) KAFKA.createTopic(t, 2);
+        for (String t : List.of("rs-results-dead", "rs-reference-dead")) KAFKA.createTopic(t, 1);
+        List<RgbImage> images = JobRuns.images(PER_CAMERA + 1);
+        int cameras = JobRuns.CAMERAS.size();
+        JobRuns.produce(KAFKA, "rs-frames", images, 0, HALF);
+
+        long t0 = System.nanoTime();
+        StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamingJob.build(env2, JobRuns.config(tmp, KAFKA, "rs-frames", "rs-results", 2, false));
+        JobClient first = env2.executeAsync("rs-parallelism-2");
+        assertEquals(cameras * HALF, JobRuns.count(JobRuns.committed(KAFKA, "rs-results", cameras * HALF,
+                Duration.ofSeconds(60))), "first half committed before the savepoint");
+        String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+        long t1 = System.nanoTime();
+
+        JobRuns.produce(KAFKA, "rs-frames", images, HALF, PER_CAMERA);
+        StreamExecutionEnvironment env1 = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamingJob.build(env1, JobRuns.config(tmp, KAFKA, "rs-frames", "rs-results", 1, false));
+        StreamGraph graph = env1.getStreamGraph();
+        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
+        JobClient second = env1.executeAsync(graph);
+        Map<String, List<JsonNode>> resumed = JobRuns.committed(KAFKA, "rs-results", cameras * PER_CAMERA,
+                Duration.ofSeconds(60));
+        second.cancel().get(30, TimeUnit.SECONDS);
+        long t2 = System.nanoTime();
+
+        StreamExecutionEnvironment ref = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamingJob.build(ref, JobRuns.config(tmp, KAFKA, "rs-frames", "rs-reference", 2, true));
+        ref.execute("rs-reference");
+        long t3 = System.nanoTime();
+        System.out.printf("parallelism 2 to savepoint %.1f s, resumed at parallelism 1 %.1f s, reference %.1f s%n",
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+
+        Map<String, List<JsonNode>> reference = JobRuns.committed(KAFKA, "rs-reference", cameras * PER_CAMERA,
+                Duration.ofSeconds(10));
+        assertEquals(cameras * PER_CAMERA, JobRuns.count(reference), "reference results");
+        JobRuns.assertSameResults(reference, resumed);
+        for (List<JsonNode> list : resumed.values()) {
+            JsonNode afterRestore = list.get(HALF);
+            assertEquals(HALF, afterRestore.get("sequence").asLong());
+            assertFalse(afterRestore.get("stats").get("keyframe").asBoolean(),
+                    "the first result after the restore continues from the restored state: " + afterRestore);
+        }
+    }
+}
