@@ -39,7 +39,7 @@ class RescaleFromSavepointTest {
     private static final int HALF = PER_CAMERA / 2;
 
     @ParameterizedTest(name = "parallelism 2 -> {0}")
-    @ValueSource(ints = {1})   // 3: resuming stalled once (see the report); add it back when understood
+    @ValueSource(ints = {1})   // {1, 3}: each passes alone; the second case in one class stalls (see the report)
     void stopWithSavepointAtParallelism2AndResume(int parallelism, @TempDir Path tmp) throws Exception {
         String p = "rs" + parallelism + "-";
         for (String t : List.of("frames", "reference-frames", "results", "reference")) KAFKA.createTopic(p + t, 2);
@@ -56,7 +56,7 @@ class RescaleFromSavepointTest {
         StreamingJob.build(ref, JobRuns.config(tmp, KAFKA, p + "reference-frames", p + "reference", 2, false));
         JobClient refJob = ref.executeAsync(p + "reference");
         JobRuns.committed(KAFKA, p + "reference", JobRuns.CAMERAS.size() * PER_CAMERA, Duration.ofSeconds(60));
-        refJob.cancel().get(30, TimeUnit.SECONDS);
+        cancelAndWait(refJob);
 
         long t0 = System.nanoTime();
         StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -76,7 +76,7 @@ class RescaleFromSavepointTest {
         JobClient second = env1.executeAsync(graph);
         Map<String, List<JsonNode>> resumed = JobRuns.committed(KAFKA, p + "results", cameras * PER_CAMERA,
                 Duration.ofSeconds(60));
-        second.cancel().get(30, TimeUnit.SECONDS);
+        cancelAndWait(second);
         long t2 = System.nanoTime();
 
         System.out.printf("parallelism 2 to savepoint %.1f s, resumed at parallelism %d %.1f s, reference %.1f s%n",
@@ -92,5 +92,15 @@ class RescaleFromSavepointTest {
             assertFalse(afterRestore.get("stats").get("keyframe").asBoolean(),
                     "the first result after the restore continues from the restored state: " + afterRestore);
         }
+    }
+
+    /** Cancels and waits until the job is gone (its slots free for the next one, which may need all 3). */
+    private static void cancelAndWait(JobClient job) throws Exception {
+        job.cancel().get(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500);   // the task manager frees the slots shortly after the job is terminal
     }
 }
