@@ -33,6 +33,8 @@ public final class JobConfig {
     public long cacheBudgetBytes = 2L << 30;
     public Checkpointing checkpointing = new Checkpointing();
     public int parallelism = 1;
+    /** Test-only switches; all off by default. */
+    public Testing testing = new Testing();
 
     public static final class Kafka {
         public String bootstrap = "localhost:9092";
@@ -75,6 +77,16 @@ public final class JobConfig {
         public long intervalMs = 10_000;
         public boolean exactlyOnce = true;
         public String transactionalIdPrefix = "cbinfer";
+    }
+
+    /** Test-only switches (failure injection for recovery tests); never set these in production. */
+    public static final class Testing {
+        /**
+         * > 0: after this many results (per subtask of the results stream), once a checkpoint has completed,
+         * the job's first attempt throws once ({@link StreamingJob.FailOnce}); restarts do not fail again.
+         * 0 (default): off, the operator is not even in the graph.
+         */
+        public int failAfterFrames = 0;
     }
 
     /** A configuration that cannot be used; the message names the key. */
@@ -194,6 +206,8 @@ public final class JobConfig {
                 "must be >= 10 ms, got " + checkpointing.intervalMs);
         if (checkpointing.exactlyOnce) nonBlank(checkpointing.transactionalIdPrefix, "checkpointing.transactionalIdPrefix");
         require(parallelism >= 1, "parallelism", "must be >= 1, got " + parallelism);
+        require(testing != null, "testing", "is empty (null)");
+        require(testing.failAfterFrames >= 0, "testing.failAfterFrames", "must be >= 0 (0: off), got " + testing.failAfterFrames);
     }
 
     /** The input scaling named by {@code model.scale}. */

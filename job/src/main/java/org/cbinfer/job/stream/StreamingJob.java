@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -165,7 +168,13 @@ public final class StreamingJob {
             resultSink.exactlyOnce(config.checkpointing.transactionalIdPrefix + "-results");
             deadLetterSink.exactlyOnce(config.checkpointing.transactionalIdPrefix + "-dead-letters");
         }
-        results.sinkTo(resultSink.build()).name("results-sink").uid("results-sink");
+        DataStream<Result> toSink = results;
+        if (config.testing.failAfterFrames > 0) {
+            toSink = results.map(new FailOnce<Result>(config.testing.failAfterFrames))
+                    .returns(TypeInformation.of(Result.class))
+                    .name("testing-fail-once").uid("testing-fail-once");
+        }
+        toSink.sinkTo(resultSink.build()).name("results-sink").uid("results-sink");
         split.deadLetters()
                 .union(decoded.deadLetters(), rejected, results.getSideOutput(FrameStreams.DEAD_LETTERS))
                 .sinkTo(deadLetterSink.build()).name("dead-letters-sink").uid("dead-letters-sink");
@@ -204,6 +213,38 @@ public final class StreamingJob {
         }
     }
 
+    /**
+     * Failure injection for recovery tests ({@code testing.failAfterFrames}): passes records through; in the
+     * job's first attempt, once more than {@code after} records went through and a checkpoint has completed,
+     * throws once. Later attempts (after the restart) never throw. {@link #FAILURES} counts the throws in
+     * this JVM (MiniCluster tests).
+     */
+    static final class FailOnce<T> extends RichMapFunction<T, T> implements CheckpointListener {
+        private static final long serialVersionUID = 1L;
+        static final AtomicInteger FAILURES = new AtomicInteger();
+        private final int after;
+        private transient int seen;
+        private transient boolean checkpointed;
+
+        FailOnce(int after) {
+            this.after = after;
+        }
+
+        @Override
+        public T map(T value) {
+            if (++seen > after && checkpointed && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0) {
+                FAILURES.incrementAndGet();
+                throw new IllegalStateException("testing.failAfterFrames: injected failure after " + (seen - 1) + " records");
+            }
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointed = true;
+        }
+    }
+
     /** Network outputs to result JSON; outputs that do not decode go to the dead letters. */
     static final class PostProcess extends ProcessFunction<InferenceOutput, Result> {
         private static final long serialVersionUID = 1L;
@@ -217,8 +258,9 @@ public final class StreamingJob {
 
         @Override
         public void processElement(InferenceOutput o, Context ctx, Collector<Result> out) {
+            byte[] json;
             try {
-                out.collect(new Result(o.camera(), o.captureTimeMillis(), json(o)));
+                json = json(o);
             } catch (RuntimeException e) {
                 byte[] key = o.camera().getBytes(StandardCharsets.UTF_8);
                 ctx.output(FrameStreams.DEAD_LETTERS, new DeadLetter(o.camera(), key, null,
@@ -226,7 +268,11 @@ public final class StreamingJob {
                                 Long.toString(o.sequence()).getBytes(StandardCharsets.UTF_8))),
                         null, o.captureTimeMillis(), FrameProblem.INTERNAL,
                         "post-processing frame " + o.sequence() + " failed: " + e));
+                return;
             }
+            // outside the try: a failure of a chained downstream operator (the sink's writer) must fail the
+            // task (and be recovered from the checkpoint), not turn a good result into a dead letter
+            out.collect(new Result(o.camera(), o.captureTimeMillis(), json));
         }
 
         byte[] json(InferenceOutput o) {
