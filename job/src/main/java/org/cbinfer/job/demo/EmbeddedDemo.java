@@ -26,15 +26,11 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.cbinfer.connectors.kafka.CameraReplay;
 import org.cbinfer.job.cli.DataPaths;
 import org.cbinfer.job.stream.JobConfig;
@@ -113,7 +109,7 @@ public final class EmbeddedDemo {
                         + "PoseNet on the CPU, parallelism %d%n", o.cameras(), o.cameras() == 1 ? "" : "s", o.frames(),
                 o.width(), o.height(), o.threshold(), parallelism);
 
-        KafkaClusterTestKit kafka = null;
+        EmbeddedKafka kafka = null;
         MiniCluster flink = null;
         Thread replayThread = null;
         CameraReplay replay = null;
@@ -123,26 +119,11 @@ public final class EmbeddedDemo {
         String ending;
         Map<String, CameraStats> stats = new TreeMap<>();
         try {
-            kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("offsets.topic.num.partitions", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("transaction.state.log.num.partitions", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("auto.create.topics.enable", "false")
-                    .setConfigProp("message.max.bytes", String.valueOf(4 << 20))
-                    .build();
-            kafka.format();
-            kafka.startup();
-            kafka.waitForReadyBrokers();
+            kafka = EmbeddedKafka.start();
             String bootstrap = kafka.bootstrapServers();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                admin.createTopics(List.of(new NewTopic(FRAMES, parallelism, (short) 1),
-                        new NewTopic(RESULTS, parallelism, (short) 1),
-                        new NewTopic(DEAD_LETTERS, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            }
+            kafka.createTopic(FRAMES, parallelism, Map.of());
+            kafka.createTopic(RESULTS, parallelism, Map.of());
+            kafka.createTopic(DEAD_LETTERS, 1, Map.of());
             out.printf("kafka broker (in process) at %s; topics %s, %s, %s%n", bootstrap, FRAMES, RESULTS, DEAD_LETTERS);
 
             Configuration conf = new Configuration();

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,52 +17,35 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.cbinfer.job.demo.EmbeddedKafka;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real single-node KRaft Kafka broker in the test JVM ({@link KafkaClusterTestKit}), one per test
+ * A real single-node KRaft Kafka broker in the test JVM ({@link EmbeddedKafka}, the demo's broker), one per test
  * class: {@code @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();}.
  * Auto-creation of topics is off: tests create what they use.
  */
 public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
-    private KafkaClusterTestKit cluster;
-    private Admin admin;
+    private EmbeddedKafka broker;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .setConfigProp("message.max.bytes", String.valueOf(4 << 20))
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
+        broker = EmbeddedKafka.start();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (admin != null) admin.close(Duration.ofSeconds(5));
-        if (cluster != null) cluster.close();
+        if (broker != null) broker.close();
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return broker.bootstrapServers();
     }
 
     public Admin admin() {
-        return admin;
+        return broker.admin();
     }
 
     /** Creates a topic with {@code partitions} partitions, replication 1, and waits for it. */
@@ -73,7 +55,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Creates a topic with topic-level configs (e.g. {@code max.message.bytes}). */
     public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
-        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
+        broker.createTopic(name, partitions, configs);
     }
 
     public KafkaProducer<byte[], byte[]> producer() {
@@ -116,6 +98,6 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Topic names on the broker. */
     public Set<String> topics() throws Exception {
-        return admin.listTopics().names().get(10, TimeUnit.SECONDS);
+        return broker.admin().listTopics().names().get(10, TimeUnit.SECONDS);
     }
 }
