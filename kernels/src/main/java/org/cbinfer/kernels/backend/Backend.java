@@ -1,0 +1,62 @@
+package org.cbinfer.kernels.backend;
+
+import java.util.List;
+import java.util.Map;
+import org.cbinfer.kernels.cb.FrameResult;
+import org.cbinfer.kernels.cb.StateSnapshot;
+import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.tensor.Tensor;
+
+/**
+ * Runs one model change-based for many streams (cameras): the CPU reference or the CUDA backend. A backend
+ * holds the model and whatever the hardware needs (plans, kernels, device memory); each stream's memory is a
+ * {@link BackendStream} it creates. Both backends compute the same function (ALGORITHM.md); the CPU one is
+ * the exact reference, the CUDA one agrees with it within its precision's tolerance.
+ *
+ * <p>Build one with {@link #builder()}. Not thread-safe: one thread drives a backend (a Flink subtask).
+ */
+public interface Backend extends AutoCloseable {
+    /** "cpu", or "cuda:N" with the device index, followed by the precision where it is not fp32. */
+    String name();
+
+    /** The optimized graph (activations fused, batch norms folded) whose layer names thresholds use. */
+    Graph graph();
+
+    Thresholds thresholds();
+
+    Precision precision();
+
+    /** A new stream; its first frame is a keyframe. */
+    BackendStream newStream();
+
+    /**
+     * A stream rebuilt from a snapshot (see {@link StateSnapshot}); its next frame continues it without a
+     * keyframe.
+     *
+     * @throws IllegalArgumentException if the snapshot does not fit this model
+     */
+    BackendStream restore(StateSnapshot snapshot);
+
+    /**
+     * Processes one frame for each of several streams together (a micro-batch): {@code inputs.get(i)} is the
+     * next frame of {@code streams.get(i)}. A stream appears at most once per batch. Returns one result per
+     * frame, in order. Streams of a batch may have different input sizes.
+     *
+     * @throws IllegalArgumentException if a stream appears twice or belongs to another backend
+     */
+    List<FrameResult> process(List<BackendStream> streams, List<Map<String, Tensor>> inputs);
+
+    /** One frame of one stream whose graph has a single input. */
+    default FrameResult process(BackendStream stream, Tensor input) {
+        return process(List.of(stream), List.of(Map.of(graph().inputs().get(0).name(), input))).get(0);
+    }
+
+    /** Releases the backend's native resources; its streams become unusable. */
+    @Override
+    void close();
+
+    static BackendBuilder builder() {
+        return new BackendBuilder();
+    }
+}

@@ -1,0 +1,94 @@
+package org.cbinfer.kernels.backend;
+
+import java.util.Locale;
+import java.util.Objects;
+import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.graph.Graph;
+
+/**
+ * Builds a {@link Backend}. Defaults: the CPU backend, fp32, recursive (feedback) change detection,
+ * thresholds 0 (exactly the dense result).
+ *
+ * <pre>{@code
+ * Backend b = Backend.builder().graph(ModelFiles.load(model)).thresholds(t)
+ *         .kind(BackendBuilder.Kind.AUTO).device(0).precision(Precision.TF32).build();
+ * }</pre>
+ */
+public final class BackendBuilder {
+    /** Which hardware runs the model. */
+    public enum Kind {
+        CPU, CUDA,
+        /** CUDA when a GPU and the project's CUDA kernels are present, else the CPU. */
+        AUTO;
+
+        public static Kind parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown backend '" + s + "'; expected cpu, cuda or auto");
+            }
+        }
+    }
+
+    private Graph graph;
+    private Thresholds thresholds = Thresholds.uniform(0f);
+    private Kind kind = Kind.CPU;
+    private int device = 0;
+    private Precision precision = Precision.FP32;
+    private boolean recursive = true;
+
+    BackendBuilder() {}
+
+    public BackendBuilder graph(Graph graph) {
+        this.graph = Objects.requireNonNull(graph, "graph");
+        return this;
+    }
+
+    public BackendBuilder thresholds(Thresholds thresholds) {
+        this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
+        return this;
+    }
+
+    public BackendBuilder kind(Kind kind) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        return this;
+    }
+
+    /** CUDA device index (ignored by the CPU backend). */
+    public BackendBuilder device(int device) {
+        if (device < 0) throw new IllegalArgumentException("device index must be >= 0, got " + device);
+        this.device = device;
+        return this;
+    }
+
+    public BackendBuilder precision(Precision precision) {
+        this.precision = Objects.requireNonNull(precision, "precision");
+        return this;
+    }
+
+    /** False selects the non-recursive ablation (committed inputs replaced every frame; drift unbounded). */
+    public BackendBuilder recursive(boolean recursive) {
+        this.recursive = recursive;
+        return this;
+    }
+
+    public Backend build() {
+        if (graph == null) throw new IllegalStateException("a backend needs a graph");
+        return switch (kind) {
+            case CPU -> cpu();
+            case CUDA -> cuda();
+            case AUTO -> CudaSupport.available() ? cuda() : cpu();
+        };
+    }
+
+    private Backend cpu() {
+        if (precision != Precision.FP32) {
+            throw new IllegalArgumentException("the CPU backend computes in fp32 only, not " + precision.label());
+        }
+        return new CpuBackend(graph, thresholds, recursive);
+    }
+
+    private Backend cuda() {
+        return CudaSupport.open(graph, thresholds, recursive, device, precision);
+    }
+}

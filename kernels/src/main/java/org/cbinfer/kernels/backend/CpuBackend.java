@@ -1,0 +1,118 @@
+package org.cbinfer.kernels.backend;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cbinfer.kernels.cb.ChangeBasedEngine;
+import org.cbinfer.kernels.cb.FrameResult;
+import org.cbinfer.kernels.cb.StateSnapshot;
+import org.cbinfer.kernels.cb.StreamState;
+import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.tensor.Tensor;
+
+/** The exact reference: {@link ChangeBasedEngine} on the CPU. A batch runs its frames one after another. */
+final class CpuBackend implements Backend {
+    private final ChangeBasedEngine engine;
+
+    CpuBackend(Graph graph, Thresholds thresholds, boolean recursive) {
+        this.engine = recursive ? new ChangeBasedEngine(graph, thresholds) : ChangeBasedEngine.nonRecursive(graph, thresholds);
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Graph graph() {
+        return engine.graph();
+    }
+
+    @Override
+    public Thresholds thresholds() {
+        return engine.thresholds();
+    }
+
+    @Override
+    public Precision precision() {
+        return Precision.FP32;
+    }
+
+    /** The engine behind this backend, for callers that need CPU-only facilities. */
+    ChangeBasedEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public BackendStream newStream() {
+        return new CpuStream(engine.newState());
+    }
+
+    @Override
+    public BackendStream restore(StateSnapshot snapshot) {
+        return new CpuStream(engine.restore(snapshot));
+    }
+
+    @Override
+    public List<FrameResult> process(List<BackendStream> streams, List<Map<String, Tensor>> inputs) {
+        if (streams.size() != inputs.size()) {
+            throw new IllegalArgumentException(streams.size() + " streams but " + inputs.size() + " frames");
+        }
+        Map<BackendStream, Boolean> seen = new IdentityHashMap<>();
+        for (BackendStream s : streams) {
+            if (!(s instanceof CpuStream)) throw new IllegalArgumentException("stream of another backend: " + s);
+            if (seen.put(s, Boolean.TRUE) != null) throw new IllegalArgumentException("a stream appears twice in one batch");
+        }
+        List<FrameResult> results = new ArrayList<>(streams.size());
+        for (int i = 0; i < streams.size(); i++) {
+            results.add(engine.process(((CpuStream) streams.get(i)).state, inputs.get(i)));
+        }
+        return results;
+    }
+
+    @Override
+    public void close() {}
+
+    /** A CPU stream: the engine's {@link StreamState}, in host memory. */
+    static final class CpuStream implements BackendStream {
+        final StreamState state;
+
+        CpuStream(StreamState state) {
+            this.state = state;
+        }
+
+        @Override
+        public long frames() {
+            return state.frames();
+        }
+
+        @Override
+        public void requestKeyframe() {
+            state.requestKeyframe();
+        }
+
+        @Override
+        public boolean keyframePending() {
+            return state.keyframePending();
+        }
+
+        @Override
+        public StateSnapshot snapshot() {
+            StateSnapshot live = state.snapshot();
+            if (live == null) return null;
+            List<float[]> inputs = live.lastInputs().stream().map(float[]::clone).toList();
+            List<float[]> committed = live.committed().stream().map(float[]::clone).toList();
+            return new StateSnapshot(live.inputShapes(), live.frames(), inputs, committed);
+        }
+
+        @Override
+        public long bytes() {
+            return state.bytes();
+        }
+
+        @Override
+        public void close() {}
+    }
+}
