@@ -47,6 +47,12 @@ public interface Backend extends AutoCloseable {
      */
     List<FrameResult> process(List<BackendStream> streams, List<Map<String, Tensor>> inputs);
 
+    /**
+     * The dense model on a batch of frames, without any stream state: what change-based results are
+     * compared against, and the baseline that benchmarks time.
+     */
+    List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs);
+
     /** One frame of one stream whose graph has a single input. */
     default FrameResult process(BackendStream stream, Tensor input) {
         return process(List.of(stream), List.of(Map.of(graph().inputs().get(0).name(), input))).get(0);

@@ -9,15 +9,18 @@ import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.cb.StreamState;
 import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.cpu.DenseExecutor;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /** The exact reference: {@link ChangeBasedEngine} on the CPU. A batch runs its frames one after another. */
 final class CpuBackend implements Backend {
     private final ChangeBasedEngine engine;
+    private final DenseExecutor dense;
 
     CpuBackend(Graph graph, Thresholds thresholds, boolean recursive) {
         this.engine = recursive ? new ChangeBasedEngine(graph, thresholds) : ChangeBasedEngine.nonRecursive(graph, thresholds);
+        this.dense = new DenseExecutor(engine.graph());
     }
 
     @Override
@@ -70,6 +73,11 @@ final class CpuBackend implements Backend {
             results.add(engine.process(((CpuStream) streams.get(i)).state, inputs.get(i)));
         }
         return results;
+    }
+
+    @Override
+    public List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs) {
+        return inputs.stream().map(dense::run).toList();
     }
 
     @Override
