@@ -1,6 +1,8 @@
 package org.cbinfer.kernels.backend;
 
 import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.cuda.Cuda;
+import org.cbinfer.kernels.cuda.CudaBackend;
 import org.cbinfer.kernels.graph.Graph;
 
 /** Where the builder finds the CUDA backend. */
@@ -8,10 +10,10 @@ final class CudaSupport {
     private CudaSupport() {}
 
     static boolean available() {
-        return false;
+        return Cuda.available();
     }
 
     static Backend open(Graph graph, Thresholds thresholds, boolean recursive, int device, Precision precision) {
-        throw new IllegalStateException("the CUDA backend is not part of this build yet");
+        return CudaBackend.open(graph, thresholds, recursive, device, precision);
     }
 }

@@ -14,8 +14,8 @@ final class PoolKernel extends WindowKernel {
         this.max = op.kind() == Pool.Kind.MAX;
         requireInputInEveryWindow(ys, "H");
         requireInputInEveryWindow(xs, "W");
-        this.divisorY = divisors(op, 0, in[2], out[2]);
-        this.divisorX = divisors(op, 1, in[3], out[3]);
+        this.divisorY = ys.poolDivisors(op, 0);
+        this.divisorX = xs.poolDivisors(op, 1);
     }
 
     /** A window wholly inside the padding has no value: max would be -infinity, the average 0/0. */
@@ -26,26 +26,6 @@ final class PoolKernel extends WindowKernel {
                         + " lies entirely in the padding (padding must be smaller than the window)");
             }
         }
-    }
-
-    private int[] divisors(Pool op, int axis, int in, int out) {
-        AxisMap m = axis == 0 ? ys : xs;
-        int[] d = new int[out];
-        int[] pads = op.window().pads(axis, in);
-        int k = op.window().kernel(axis), s = op.window().stride(axis), dil = op.window().dilation(axis);
-        for (int o = 0; o < out; o++) {
-            if (!op.countIncludePad()) {
-                d[o] = m.inside(o);
-                continue;
-            }
-            int n = 0;
-            for (int j = 0; j < k; j++) {
-                int i = o * s - pads[0] + j * dil;
-                if (i >= -pads[0] && i < in + pads[1]) n++;
-            }
-            d[o] = n;
-        }
-        return d;
     }
 
     @Override

@@ -116,6 +116,34 @@ public final class AxisMap {
     }
 
     /**
+     * What average pooling along this axis divides each output by: the taps inside the input, or, with
+     * {@code countIncludePad}, the taps inside the input and its padding.
+     */
+    public int[] poolDivisors(org.cbinfer.kernels.graph.ops.Pool op, int axis) {
+        int[] d = new int[outLength];
+        int[] pads = op.window().pads(axis, inLength);
+        int k = op.window().kernel(axis), s = op.window().stride(axis), dil = op.window().dilation(axis);
+        for (int o = 0; o < outLength; o++) {
+            if (!op.countIncludePad()) {
+                d[o] = inside(o);
+                continue;
+            }
+            int n = 0;
+            for (int j = 0; j < k; j++) {
+                int i = o * s - pads[0] + j * dil;
+                if (i >= -pads[0] && i < inLength + pads[1]) n++;
+            }
+            d[o] = n;
+        }
+        return d;
+    }
+
+    /** The source table, output-major ({@code taps} entries per output coordinate, -1 outside the input). */
+    public int[] sources() {
+        return source.clone();
+    }
+
+    /**
      * Marks every output position whose receptive field (ys x xs) contains a marked input position.
      * Separable: first along x for every input row, then along y. Returns the number of marked outputs.
      */

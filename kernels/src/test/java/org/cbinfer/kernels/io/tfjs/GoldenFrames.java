@@ -19,11 +19,11 @@ import org.cbinfer.kernels.testing.TestData;
  * A golden set from {@code shared/data/golden}: raw RGB frames back to back, and per frame the outputs
  * TensorFlow.js computed (NHWC float32 little-endian files listed in {@code <model>.manifest.json}).
  */
-record GoldenFrames(String model, List<Tensor> inputs, List<Map<String, Expected>> outputs) {
+public record GoldenFrames(String model, List<Tensor> inputs, List<Map<String, Expected>> outputs) {
     /** One expected output: its NHWC shape and values. */
-    record Expected(int[] nhwcShape, float[] values) {}
+    public record Expected(int[] nhwcShape, float[] values) {}
 
-    static GoldenFrames load(String model, String framesFile) throws IOException {
+    public static GoldenFrames load(String model, String framesFile) throws IOException {
         Path dir = TestData.file("golden");
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve(model + ".manifest.json").toFile());
         int width = manifest.path("width").asInt();

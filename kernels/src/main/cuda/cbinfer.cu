@@ -1,0 +1,589 @@
+// Change-based inference kernels (ALGORITHM.md), driven from Java through the CUDA driver API.
+//
+// Layout: image values are NHWC per camera ([H*W][C], channels contiguous), so a position's channel vector
+// is one contiguous run: change detection reads it in one pass and the convolution's gather reads it
+// coalesced. Every kernel works on a micro-batch of cameras: per-camera buffers come as device tables of
+// pointers indexed by camera, and the affected output positions of all cameras of a batch share one list
+// per layer, each entry (camera << 24) | position.
+//
+// A frame's launches depend on no host decision (counts stay on the device and kernels loop over them), so
+// the whole sequence can be captured once as a CUDA graph and replayed.
+//
+// Element type T: float (fp32 and TF32 modes) or __half (fp16 mode). Convolution accumulates in fp32.
+
+#include <cuda_fp16.h>
+#include <mma.h>
+
+using namespace nvcuda;
+
+typedef unsigned char u8;
+
+// ---------------------------------------------------------------------------------------------------------
+// Element helpers
+
+__device__ __forceinline__ float load_f(const float* p) { return *p; }
+__device__ __forceinline__ float load_f(const __half* p) { return __half2float(*p); }
+__device__ __forceinline__ void store_f(float* p, float v) { *p = v; }
+__device__ __forceinline__ void store_f(__half* p, float v) { *p = __float2half_rn(v); }
+__device__ __forceinline__ unsigned bits_of(float v) { return __float_as_uint(v); }
+__device__ __forceinline__ unsigned bits_of(__half v) { return __half_as_ushort(v); }
+
+// Activation codes: the ordinals of org.cbinfer.kernels.graph.ops.Activation.Kind.
+__device__ __forceinline__ float activate(float x, int kind, float a, float b) {
+    switch (kind) {
+        case 1: return x > 0.f ? x : (x == x ? 0.f : x);                  // RELU
+        case 2: return x != x ? x : fminf(fmaxf(x, a), b);                 // CLIP
+        case 3: return x >= 0.f ? x : a * x;                               // LEAKY_RELU
+        case 4: return 1.f / (1.f + expf(-x));                             // SIGMOID
+        case 5: return fmaxf(0.f, fminf(1.f, a * x + b));                  // HARD_SIGMOID
+        case 6: return tanhf(x);                                           // TANH
+        default: return x;                                                 // IDENTITY
+    }
+}
+
+// Binary codes: the ordinals of org.cbinfer.kernels.graph.ops.Binary.Kind.
+__device__ __forceinline__ float combine(float a, float b, int kind) {
+    switch (kind) {
+        case 0: return a + b;
+        case 1: return a - b;
+        case 2: return a * b;
+        case 3: return a / b;
+        default: return a >= 0.f ? a : a * b;                              // PRELU
+    }
+}
+
+// Adds the warp's set flags to a counter with one atomic. Every lane of the warp must call it.
+__device__ __forceinline__ void count_warp(int flag, int* counter) {
+    unsigned b = __ballot_sync(0xffffffffu, flag);
+    if ((threadIdx.x & 31) == 0 && b != 0u && counter != nullptr) atomicAdd(counter, __popc(b));
+}
+
+// An affected-position list entry, or (list == null) the i-th position of the whole batch.
+__device__ __forceinline__ void decode_entry(const int* list, int i, int plane, int& cam, int& pos) {
+    if (list != nullptr) {
+        unsigned e = (unsigned) list[i];
+        cam = (int) (e >> 24);
+        pos = (int) (e & 0xFFFFFFu);
+    } else {
+        cam = i / plane;
+        pos = i - cam * plane;
+    }
+}
+
+__device__ __forceinline__ int entry_count(const int* countPtr, int fixedCount) {
+    return countPtr != nullptr ? *countPtr : fixedCount;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Frame input and output
+
+// Copies each camera's NCHW float frame into its NHWC value buffer and marks the positions whose value
+// differs from the stored one (every position on a keyframe). grid: (ceil(HW / block), cameras).
+template <typename T>
+__device__ void load_input(const float* __restrict__ staged, T* const* values, u8* const* masks,
+                           const int* __restrict__ keyframe, int* camCounts, int C, int HW) {
+    int cam = blockIdx.y;
+    int p = blockIdx.x * blockDim.x + threadIdx.x;
+    int changed = 0;
+    if (p < HW) {
+        const float* src = staged + (size_t) cam * C * HW + p;
+        T* v = values[cam] + (size_t) p * C;
+        changed = keyframe[cam];
+        for (int c = 0; c < C; c++) {
+            T before = v[c];
+            store_f(&v[c], src[(size_t) c * HW]);
+            changed |= bits_of(before) != bits_of(v[c]);
+        }
+        masks[cam][p] = (u8) changed;
+    }
+    count_warp(changed, camCounts + cam);
+}
+
+// The opposite: NHWC (or, for non-image values, flat) T to NCHW float for the host. grid: (blocks, cameras).
+template <typename T>
+__device__ void store_output(T* const* values, float* __restrict__ staged, int C, int HW) {
+    int cam = blockIdx.y;
+    long n = (long) C * HW;
+    const T* v = values[cam];
+    float* dst = staged + (size_t) cam * n;
+    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        int p = (int) (i / C), c = (int) (i - (long) p * C);
+        dst[(size_t) c * HW + p] = load_f(&v[i]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Change detection, dilation, compaction
+
+// Fused change detection and commit for one change-based convolution: at each position its input may have
+// changed at, the largest channel difference from the committed input is compared with the threshold
+// (NaN counts as changed); changed positions are committed (every candidate in the non-recursive ablation)
+// and marked in `detected`. grid: (ceil(HW / block), cameras).
+template <typename T>
+__device__ void detect_commit(T* const* xs, T* const* committed, u8* const* inMasks, u8* const* detected,
+                              const int* __restrict__ keyframe, int* camCounts, int C, int HW, float th,
+                              int recursive) {
+    int cam = blockIdx.y;
+    int p = blockIdx.x * blockDim.x + threadIdx.x;
+    int changed = 0;
+    if (p < HW) {
+        const T* x = xs[cam] + (size_t) p * C;
+        T* c = committed[cam] + (size_t) p * C;
+        if (keyframe[cam]) {
+            for (int k = 0; k < C; k++) c[k] = x[k];
+            changed = 1;
+        } else if (inMasks[cam][p]) {
+            float d = 0.f;
+            for (int k = 0; k < C; k++) {
+                float diff = fabsf(load_f(&x[k]) - load_f(&c[k]));
+                if (!(diff <= d)) d = diff;  // keeps NaN
+            }
+            changed = !(d <= th);
+            if (changed || !recursive) {
+                for (int k = 0; k < C; k++) c[k] = x[k];
+            }
+        }
+        detected[cam][p] = (u8) changed;
+    }
+    count_warp(changed, camCounts + cam);
+}
+
+// Marks each output position whose receptive field (separable tap tables ys x xs, -1 = outside) holds a
+// marked input position, and appends the marked ones to the batch's list (warp-aggregated atomics; the
+// order of entries does not matter, every entry is computed on its own). grid: (ceil(Ho*Wo / block), cameras).
+__device__ void dilate_compact(u8* const* inMasks, u8* const* outMasks, const int* __restrict__ keyframe,
+                               const int* __restrict__ ys, int ty, const int* __restrict__ xs, int tx, int Win,
+                               int Ho, int Wo, int* list, int* listCount, int* camCounts) {
+    int cam = blockIdx.y;
+    int o = blockIdx.x * blockDim.x + threadIdx.x;
+    int m = 0;
+    if (o < Ho * Wo) {
+        if (keyframe[cam]) {
+            m = 1;
+        } else {
+            int oy = o / Wo, ox = o - oy * Wo;
+            const u8* in = inMasks[cam];
+            for (int j = 0; j < ty && !m; j++) {
+                int iy = ys[oy * ty + j];
+                if (iy < 0) continue;
+                const u8* row = in + (size_t) iy * Win;
+                for (int k = 0; k < tx && !m; k++) {
+                    int ix = xs[ox * tx + k];
+                    m = ix >= 0 && row[ix] != 0;
+                }
+            }
+        }
+        outMasks[cam][o] = (u8) m;
+    }
+    unsigned b = __ballot_sync(0xffffffffu, m);
+    int lane = threadIdx.x & 31;
+    int base = 0;
+    if (lane == 0 && b != 0u) {
+        int n = __popc(b);
+        if (list != nullptr) base = atomicAdd(listCount, n);
+        atomicAdd(camCounts + cam, n);
+    }
+    base = __shfl_sync(0xffffffffu, base, 0);
+    if (m && list != nullptr) list[base + __popc(b & ((1u << lane) - 1u))] = (cam << 24) | o;
+}
+
+// Union of up to four inputs' change masks (a one-position mask is a broadcast input: it changes every
+// position). `accumulate` ORs into the existing mask (for more than four inputs). grid: (blocks, cameras).
+__device__ void mask_union(u8* const* m0, int p0, u8* const* m1, int p1, u8* const* m2, int p2, u8* const* m3,
+                           int p3, int inputs, int accumulate, u8* const* out, int plane, int* camCounts) {
+    int cam = blockIdx.y;
+    int p = blockIdx.x * blockDim.x + threadIdx.x;
+    int m = 0;
+    if (p < plane) {
+        u8* const* ms[4] = {m0, m1, m2, m3};
+        int ps[4] = {p0, p1, p2, p3};
+        m = accumulate ? out[cam][p] : 0;
+        for (int i = 0; i < inputs; i++) m |= ms[i][cam][ps[i] == 1 ? 0 : p];
+        out[cam][p] = (u8) m;
+    }
+    count_warp(m, camCounts + cam);
+}
+
+// For ops without a change-based form: compares a freshly computed value with the stored one per position
+// (bitwise, all channels), marks the differing positions (all on a keyframe) and stores the fresh value.
+template <typename T>
+__device__ void diff_copy(T* const* fresh, T* const* values, u8* const* masks, const int* __restrict__ keyframe,
+                          int* camCounts, int C, int plane) {
+    int cam = blockIdx.y;
+    int p = blockIdx.x * blockDim.x + threadIdx.x;
+    int changed = 0;
+    if (p < plane) {
+        const T* f = fresh[cam] + (size_t) p * C;
+        T* v = values[cam] + (size_t) p * C;
+        changed = keyframe[cam];
+        for (int c = 0; c < C; c++) {
+            changed |= bits_of(f[c]) != bits_of(v[c]);
+            v[c] = f[c];
+        }
+        masks[cam][p] = (u8) changed;
+    }
+    count_warp(changed, camCounts + cam);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Convolution: gather - GEMM - scatter over a list of output positions
+
+#define BM 64
+#define BN 64
+#define BK 32
+#define SPAD 8
+
+template <typename T, int MODE> struct Smem { typedef float type; };
+template <> struct Smem<__half, 2> { typedef __half type; };
+
+__device__ __forceinline__ float to_smem(float v, float*) { return v; }
+__device__ __forceinline__ __half to_smem(float v, __half*) { return __float2half_rn(v); }
+
+// out[entry, g*Cgo + n] = act(bias + sum_k A[entry, k] * W[g, k, n]) for every listed output position, where
+// A is the im2col row of the position gathered on the fly from the input (k ordered ky, kx, ci so that a
+// row's consecutive k are contiguous channels). 64x64 output tiles, 4 warps; the block loops over the
+// position tiles of the list (its length is read on the device). MODE 0: fp32 FFMA (exact fp32);
+// MODE 1: TF32 tensor cores; MODE 2: fp16 tensor cores (T = __half). fp32 accumulation throughout.
+// grid: (tilesN * groups, position-tile slots).
+template <typename T, int MODE>
+__device__ void conv_gemm(T* const* xs, T* const* outs, const T* __restrict__ W, const float* __restrict__ bias,
+                          const int* __restrict__ list, const int* __restrict__ countPtr, int fixedCount,
+                          int planeOut, const int* __restrict__ ys, const int* __restrict__ xt, int kh, int kw,
+                          int Win, int Wo, int Cin, int Cout, int groups, int act, float a0, float a1) {
+    typedef typename Smem<T, MODE>::type S;
+    __shared__ __align__(128) S As[BM][BK + SPAD];
+    __shared__ __align__(128) S Bs[BK][BN + SPAD];
+    __shared__ __align__(128) float Cs[MODE == 0 ? 1 : BM][BN + 4];
+    __shared__ int rowCam[BM], rowPos[BM], rowOy[BM], rowOx[BM];
+
+    const int Cgi = Cin / groups, Cgo = Cout / groups, K = kh * kw * Cgi;
+    const int tilesN = (Cgo + BN - 1) / BN;
+    const int g = blockIdx.x / tilesN, n0 = (blockIdx.x - g * tilesN) * BN;
+    const int count = entry_count(countPtr, fixedCount);
+    const T* Wg = W + (size_t) g * K * Cgo;
+    const int tid = threadIdx.x;
+
+    for (int m0 = blockIdx.y * BM; m0 < count; m0 += gridDim.y * BM) {
+        __syncthreads();
+        if (tid < BM) {
+            int i = m0 + tid;
+            if (i < count) {
+                int cam, pos;
+                decode_entry(list, i, planeOut, cam, pos);
+                rowCam[tid] = cam;
+                rowPos[tid] = pos;
+                rowOy[tid] = pos / Wo;
+                rowOx[tid] = pos - (pos / Wo) * Wo;
+            } else {
+                rowCam[tid] = -1;
+            }
+        }
+
+        float acc[8][4];
+        wmma::fragment<wmma::accumulator, 16, 16, (MODE == 2 ? 16 : 8), float> cf[2][2];
+        if constexpr (MODE == 0) {
+#pragma unroll
+            for (int r = 0; r < 8; r++)
+#pragma unroll
+                for (int j = 0; j < 4; j++) acc[r][j] = 0.f;
+        } else {
+#pragma unroll
+            for (int i = 0; i < 2; i++)
+#pragma unroll
+                for (int j = 0; j < 2; j++) wmma::fill_fragment(cf[i][j], 0.f);
+        }
+
+        for (int k0 = 0; k0 < K; k0 += BK) {
+            __syncthreads();
+            {   // A tile: thread owns column k, rows (tid / 32) + 4i
+                const int k = tid & 31, kk = k0 + k;
+                const bool kIn = kk < K;
+                int ky = 0, kx = 0, ci = 0;
+                if (kIn) {
+                    ci = kk % Cgi;
+                    int r = kk / Cgi;
+                    kx = r % kw;
+                    ky = r / kw;
+                }
+                const int chan = g * Cgi + ci;
+#pragma unroll 4
+                for (int i = 0; i < BM / 4; i++) {
+                    const int m = (tid >> 5) + 4 * i;
+                    const int cam = rowCam[m];
+                    float v = 0.f;
+                    if (kIn && cam >= 0) {
+                        int iy = ys[rowOy[m] * kh + ky];
+                        int ix = xt[rowOx[m] * kw + kx];
+                        if (iy >= 0 && ix >= 0) v = load_f(&xs[cam][((size_t) iy * Win + ix) * Cin + chan]);
+                    }
+                    As[m][k] = to_smem(v, (S*) nullptr);
+                }
+            }
+            {   // B tile: thread owns column n, rows (tid / 64) + 2i
+                const int n = tid & 63;
+                const bool nIn = n0 + n < Cgo;
+#pragma unroll 4
+                for (int i = 0; i < BK / 2; i++) {
+                    const int k = (tid >> 6) + 2 * i, kk = k0 + k;
+                    float v = (nIn && kk < K) ? load_f(&Wg[(size_t) kk * Cgo + n0 + n]) : 0.f;
+                    Bs[k][n] = to_smem(v, (S*) nullptr);
+                }
+            }
+            __syncthreads();
+            if constexpr (MODE == 0) {
+                const int tm = tid >> 4, tn = tid & 15;
+#pragma unroll 8
+                for (int k = 0; k < BK; k++) {
+                    float a[8], b[4];
+#pragma unroll
+                    for (int r = 0; r < 8; r++) a[r] = (float) As[tm * 8 + r][k];
+#pragma unroll
+                    for (int j = 0; j < 4; j++) b[j] = (float) Bs[k][tn * 4 + j];
+#pragma unroll
+                    for (int r = 0; r < 8; r++)
+#pragma unroll
+                        for (int j = 0; j < 4; j++) acc[r][j] = fmaf(a[r], b[j], acc[r][j]);
+                }
+            } else {
+                const int warp = tid >> 5, wm = warp >> 1, wn = warp & 1;
+                if constexpr (MODE == 1) {
+#pragma unroll
+                    for (int kk = 0; kk < BK; kk += 8) {
+                        wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> af[2];
+                        wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> bf[2];
+#pragma unroll
+                        for (int i = 0; i < 2; i++) {
+                            wmma::load_matrix_sync(af[i], (const float*) &As[wm * 32 + i * 16][kk], BK + SPAD);
+#pragma unroll
+                            for (int t = 0; t < af[i].num_elements; t++) af[i].x[t] = wmma::__float_to_tf32(af[i].x[t]);
+                            wmma::load_matrix_sync(bf[i], (const float*) &Bs[kk][wn * 32 + i * 16], BN + SPAD);
+#pragma unroll
+                            for (int t = 0; t < bf[i].num_elements; t++) bf[i].x[t] = wmma::__float_to_tf32(bf[i].x[t]);
+                        }
+#pragma unroll
+                        for (int i = 0; i < 2; i++)
+#pragma unroll
+                            for (int j = 0; j < 2; j++) wmma::mma_sync(cf[i][j], af[i], bf[j], cf[i][j]);
+                    }
+                } else {
+#pragma unroll
+                    for (int kk = 0; kk < BK; kk += 16) {
+                        wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> af[2];
+                        wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::row_major> bf[2];
+#pragma unroll
+                        for (int i = 0; i < 2; i++) {
+                            wmma::load_matrix_sync(af[i], (const __half*) &As[wm * 32 + i * 16][kk], BK + SPAD);
+                            wmma::load_matrix_sync(bf[i], (const __half*) &Bs[kk][wn * 32 + i * 16], BN + SPAD);
+                        }
+#pragma unroll
+                        for (int i = 0; i < 2; i++)
+#pragma unroll
+                            for (int j = 0; j < 2; j++) wmma::mma_sync(cf[i][j], af[i], bf[j], cf[i][j]);
+                    }
+                }
+            }
+        }
+
+        if constexpr (MODE == 0) {
+            const int tm = tid >> 4, tn = tid & 15;
+#pragma unroll
+            for (int r = 0; r < 8; r++) {
+                const int m = tm * 8 + r, cam = rowCam[m];
+                if (cam < 0) continue;
+                T* out = outs[cam] + (size_t) rowPos[m] * Cout + g * Cgo;
+#pragma unroll
+                for (int j = 0; j < 4; j++) {
+                    const int n = n0 + tn * 4 + j;
+                    if (n < Cgo) store_f(&out[n], activate(acc[r][j] + bias[g * Cgo + n], act, a0, a1));
+                }
+            }
+        } else {
+            const int warp = tid >> 5, wm = warp >> 1, wn = warp & 1;
+#pragma unroll
+            for (int i = 0; i < 2; i++)
+#pragma unroll
+                for (int j = 0; j < 2; j++)
+                    wmma::store_matrix_sync(&Cs[wm * 32 + i * 16][wn * 32 + j * 16], cf[i][j], BN + 4, wmma::mem_row_major);
+            __syncthreads();
+            for (int idx = tid; idx < BM * BN; idx += blockDim.x) {
+                const int m = idx / BN, n = idx - m * BN, cam = rowCam[m];
+                if (cam < 0 || n0 + n >= Cgo) continue;
+                const int co = g * Cgo + n0 + n;
+                store_f(&outs[cam][(size_t) rowPos[m] * Cout + co], activate(Cs[m][n] + bias[co], act, a0, a1));
+            }
+        }
+    }
+}
+
+// Depthwise convolution (groups == Cin, Cout = Cin * multiplier) at the listed positions: one thread per
+// (position, output channel), so a warp reads consecutive channels of one input position. Weights [Cout][kh*kw].
+template <typename T>
+__device__ void conv_depthwise(T* const* xs, T* const* outs, const float* __restrict__ W,
+                               const float* __restrict__ bias, const int* __restrict__ list,
+                               const int* __restrict__ countPtr, int fixedCount, int planeOut,
+                               const int* __restrict__ ys, const int* __restrict__ xt, int kh, int kw, int Win,
+                               int Wo, int Cin, int Cout, int act, float a0, float a1) {
+    const long total = (long) entry_count(countPtr, fixedCount) * Cout;
+    const int mult = Cout / Cin;
+    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+        const int e = (int) (i / Cout), co = (int) (i - (long) e * Cout), ci = co / mult;
+        int cam, pos;
+        decode_entry(list, e, planeOut, cam, pos);
+        const int oy = pos / Wo, ox = pos - oy * Wo;
+        const T* x = xs[cam];
+        const float* w = W + (size_t) co * kh * kw;
+        float acc = 0.f;
+        for (int ky = 0; ky < kh; ky++) {
+            int iy = ys[oy * kh + ky];
+            if (iy < 0) continue;
+            for (int kx = 0; kx < kw; kx++) {
+                int ix = xt[ox * kw + kx];
+                if (ix >= 0) acc = fmaf(w[ky * kw + kx], load_f(&x[((size_t) iy * Win + ix) * Cin + ci]), acc);
+            }
+        }
+        store_f(&outs[cam][(size_t) pos * Cout + co], activate(acc + bias[co], act, a0, a1));
+    }
+}
+
+// Max or average pooling at the listed positions; the average divides by divY[oy] * divX[ox] (taps inside the
+// input, or the window including padding, as the op says). One thread per (position, channel).
+template <typename T>
+__device__ void pool(T* const* xs, T* const* outs, const int* __restrict__ list, const int* __restrict__ countPtr,
+                     int fixedCount, int planeOut, const int* __restrict__ ys, int ty, const int* __restrict__ xt,
+                     int tx, int Win, int Wo, int C, int isMax, const int* __restrict__ divY,
+                     const int* __restrict__ divX) {
+    const long total = (long) entry_count(countPtr, fixedCount) * C;
+    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+        const int e = (int) (i / C), c = (int) (i - (long) e * C);
+        int cam, pos;
+        decode_entry(list, e, planeOut, cam, pos);
+        const int oy = pos / Wo, ox = pos - oy * Wo;
+        const T* x = xs[cam];
+        float acc = isMax ? -INFINITY : 0.f;
+        for (int j = 0; j < ty; j++) {
+            int iy = ys[oy * ty + j];
+            if (iy < 0) continue;
+            for (int k = 0; k < tx; k++) {
+                int ix = xt[ox * tx + k];
+                if (ix < 0) continue;
+                float v = load_f(&x[((size_t) iy * Win + ix) * C + c]);
+                if (isMax) {
+                    if (v > acc || v != v) acc = v;
+                } else {
+                    acc += v;
+                }
+            }
+        }
+        if (!isMax) acc = acc / (float) (divY[oy] * divX[ox]);
+        store_f(&outs[cam][(size_t) pos * C + c], acc);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dense element-wise and layout ops (every position; exact, so their change masks come from the inputs')
+
+template <typename T>
+__device__ void unary(T* const* in, T* const* out, long n, int act, float a0, float a1) {
+    int cam = blockIdx.y;
+    const T* x = in[cam];
+    T* y = out[cam];
+    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        store_f(&y[i], activate(load_f(&x[i]), act, a0, a1));
+    }
+}
+
+// out[i] = a[i % aMod] op b[i % bMod]: same shape (mod n), one value per channel of an NHWC image (mod C), or
+// a scalar (mod 1).
+template <typename T>
+__device__ void binary(T* const* a, long aMod, T* const* b, long bMod, T* const* out, long n, int op) {
+    int cam = blockIdx.y;
+    const T* x = a[cam];
+    const T* z = b[cam];
+    T* y = out[cam];
+    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        store_f(&y[i], combine(load_f(&x[i % aMod]), load_f(&z[i % bMod]), op));
+    }
+}
+
+// One input's slice of a channel concatenation: out[p, offset + c] = in[p, c].
+template <typename T>
+__device__ void concat_channels(T* const* in, T* const* out, int plane, int Cin, int Ctotal, int offset) {
+    int cam = blockIdx.y;
+    const T* x = in[cam];
+    T* y = out[cam];
+    long n = (long) plane * Cin;
+    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        int p = (int) (i / Cin), c = (int) (i - (long) p * Cin);
+        y[(size_t) p * Ctotal + offset + c] = x[i];
+    }
+}
+
+// Mean over positions per channel. grid: (ceil(C / block), cameras).
+template <typename T>
+__device__ void global_average_pool(T* const* in, T* const* out, int C, int HW) {
+    int cam = blockIdx.y;
+    int c = blockIdx.x * blockDim.x + threadIdx.x;
+    if (c >= C) return;
+    const T* x = in[cam];
+    float s = 0.f;
+    for (int p = 0; p < HW; p++) s += load_f(&x[(size_t) p * C + c]);
+    store_f(&out[cam][c], s / (float) HW);
+}
+
+// Weight conversion at plan time (fp32 host weights to the device element type).
+__device__ void to_half(const float* __restrict__ in, __half* __restrict__ out, long n) {
+    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        out[i] = __float2half_rn(in[i]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entry points (extern "C" names that Java loads): _f32 for float storage, _f16 for __half storage.
+
+#define TYPED(NAME, PARAMS, ARGS)                                                              \
+    extern "C" __global__ void NAME##_f32 PARAMS(float) { NAME<float> ARGS; }                  \
+    extern "C" __global__ void NAME##_f16 PARAMS(__half) { NAME<__half> ARGS; }
+
+#define P_LOAD(T) (const float* s, T* const* v, u8* const* m, const int* kf, int* cc, int C, int HW)
+TYPED(load_input, P_LOAD, (s, v, m, kf, cc, C, HW))
+#define P_STORE(T) (T* const* v, float* s, int C, int HW)
+TYPED(store_output, P_STORE, (v, s, C, HW))
+#define P_DETECT(T) (T* const* x, T* const* c, u8* const* im, u8* const* d, const int* kf, int* cc, int C, int HW, \
+                     float th, int rec)
+TYPED(detect_commit, P_DETECT, (x, c, im, d, kf, cc, C, HW, th, rec))
+#define P_DIFF(T) (T* const* f, T* const* v, u8* const* m, const int* kf, int* cc, int C, int plane)
+TYPED(diff_copy, P_DIFF, (f, v, m, kf, cc, C, plane))
+#define P_DW(T) (T* const* x, T* const* o, const float* W, const float* b, const int* l, const int* cp, int fc, \
+                 int po, const int* ys, const int* xt, int kh, int kw, int Win, int Wo, int Cin, int Cout, int act, \
+                 float a0, float a1)
+TYPED(conv_depthwise, P_DW, (x, o, W, b, l, cp, fc, po, ys, xt, kh, kw, Win, Wo, Cin, Cout, act, a0, a1))
+#define P_POOL(T) (T* const* x, T* const* o, const int* l, const int* cp, int fc, int po, const int* ys, int ty, \
+                   const int* xt, int tx, int Win, int Wo, int C, int mx, const int* dy, const int* dx)
+TYPED(pool, P_POOL, (x, o, l, cp, fc, po, ys, ty, xt, tx, Win, Wo, C, mx, dy, dx))
+#define P_UNARY(T) (T* const* i, T* const* o, long n, int act, float a0, float a1)
+TYPED(unary, P_UNARY, (i, o, n, act, a0, a1))
+#define P_BINARY(T) (T* const* a, long am, T* const* b, long bm, T* const* o, long n, int op)
+TYPED(binary, P_BINARY, (a, am, b, bm, o, n, op))
+#define P_CONCAT(T) (T* const* i, T* const* o, int plane, int Cin, int Ct, int off)
+TYPED(concat_channels, P_CONCAT, (i, o, plane, Cin, Ct, off))
+#define P_GAP(T) (T* const* i, T* const* o, int C, int HW)
+TYPED(global_average_pool, P_GAP, (i, o, C, HW))
+
+#define P_GEMM(T) (T* const* x, T* const* o, const T* W, const float* b, const int* l, const int* cp, int fc, int po, \
+                   const int* ys, const int* xt, int kh, int kw, int Win, int Wo, int Cin, int Cout, int g, int act, \
+                   float a0, float a1)
+#define GEMM_ARGS (x, o, W, b, l, cp, fc, po, ys, xt, kh, kw, Win, Wo, Cin, Cout, g, act, a0, a1)
+extern "C" __global__ void __launch_bounds__(128) conv_gemm_fp32 P_GEMM(float) { conv_gemm<float, 0> GEMM_ARGS; }
+extern "C" __global__ void __launch_bounds__(128) conv_gemm_tf32 P_GEMM(float) { conv_gemm<float, 1> GEMM_ARGS; }
+extern "C" __global__ void __launch_bounds__(128) conv_gemm_fp16 P_GEMM(__half) { conv_gemm<__half, 2> GEMM_ARGS; }
+
+extern "C" __global__ void dilate_compact_u8(u8* const* im, u8* const* om, const int* kf, const int* ys, int ty,
+                                             const int* xt, int tx, int Win, int Ho, int Wo, int* list, int* lc,
+                                             int* cc) {
+    dilate_compact(im, om, kf, ys, ty, xt, tx, Win, Ho, Wo, list, lc, cc);
+}
+extern "C" __global__ void mask_union_u8(u8* const* m0, int p0, u8* const* m1, int p1, u8* const* m2, int p2,
+                                         u8* const* m3, int p3, int n, int acc, u8* const* out, int plane, int* cc) {
+    mask_union(m0, p0, m1, p1, m2, p2, m3, p3, n, acc, out, plane, cc);
+}
+extern "C" __global__ void to_half_f32(const float* in, __half* out, long n) { to_half(in, out, n); }

@@ -1,0 +1,360 @@
+package org.cbinfer.kernels.cuda;
+
+import static org.cbinfer.kernels.cuda.Cuda.check;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
+import jcuda.driver.CUstreamCaptureMode;
+import jcuda.driver.JCudaDriver;
+import org.cbinfer.kernels.tensor.Tensor;
+
+/**
+ * Runs one plan for a fixed number of cameras at once: the buffers a micro-batch needs besides the cameras'
+ * own (pointer tables, counters, position lists, staging), and the launch sequence of a frame. The sequence
+ * depends on no host decision, so from the second run on it is replayed as one captured CUDA graph (unless
+ * a step runs on the host).
+ *
+ * <p>Per-camera buffers reach the kernels through device tables of addresses, one table per value, mask,
+ * committed input and detection mask; the host fills them for each batch, and one copy uploads them with the
+ * keyframe flags, so the same graph serves any cameras of the same plan.
+ */
+final class BatchRunner implements AutoCloseable {
+    /** What a run computes. */
+    enum Mode {
+        /** Change detection, commit and recomputation of the affected positions; keyframes per camera. */
+        CHANGE_BASED,
+        /** The dense model from the inputs; no state is read. */
+        DENSE,
+        /** Every value recomputed from the committed inputs (after a restore); no inputs loaded, no outputs. */
+        RESTORE
+    }
+
+    private final CudaPlan plan;
+    private final int cams;
+    private final Mode mode;
+    private final Launcher launcher;
+    private final DeviceMemoryPool pool;
+    private final int slotCount;
+    private final int stepCount;
+    private final int tableCount;
+    private final long controlBytes;
+    private final DeviceBuffer control;
+    private final PinnedBuffer controlHost;
+    private final int counterCount;
+    private final DeviceBuffer counters;
+    private final PinnedBuffer countersHost;
+    private final DeviceBuffer[] lists;
+    private final DeviceBuffer[] fresh;
+    private final DeviceBuffer[] inputStage;
+    private final PinnedBuffer[] inputStageHost;
+    private final DeviceBuffer[] outputStage;
+    private final PinnedBuffer[] outputStageHost;
+    private final DeviceBuffer hostStage;
+    private final PinnedBuffer hostStageHost;
+    private CUgraphExec graph;
+    private int runs;
+
+    BatchRunner(CudaPlan plan, int cams, Mode mode, Launcher launcher, DeviceMemoryPool pool) {
+        this.plan = plan;
+        this.cams = cams;
+        this.mode = mode;
+        this.launcher = launcher;
+        this.pool = pool;
+        this.slotCount = plan.slots().length;
+        this.stepCount = plan.steps().size();
+        this.tableCount = 2 * slotCount + 3 * stepCount;
+        this.controlBytes = (long) tableCount * cams * 8 + 4L * cams;
+        this.control = pool.allocate(controlBytes);
+        this.controlHost = new PinnedBuffer(controlBytes);
+        this.counterCount = stepCount * (1 + 2 * cams) + plan.inputSlots().length * cams;
+        this.counters = pool.allocate(4L * counterCount);
+        this.countersHost = new PinnedBuffer(4L * counterCount);
+        this.lists = new DeviceBuffer[stepCount];
+        this.fresh = new DeviceBuffer[stepCount];
+        long hostStageValues = 0;
+        for (CudaStep s : plan.steps()) {
+            SlotLayout out = plan.slots()[s.outSlot()];
+            if (s.usesList() && mode == Mode.CHANGE_BASED) lists[s.index] = pool.allocate(4L * cams * out.plane());
+            if (s.usesFresh()) fresh[s.index] = pool.allocate((long) plan.elementBytes() * cams * out.size());
+            if (s.onHost()) {
+                hostStageValues = Math.max(hostStageValues, out.size());
+                for (int in : s.cpu.inputSlots()) hostStageValues = Math.max(hostStageValues, plan.slots()[in].size());
+            }
+        }
+        this.hostStage = hostStageValues == 0 ? null : pool.allocate(4L * cams * hostStageValues);
+        this.hostStageHost = hostStageValues == 0 ? null : new PinnedBuffer(4L * cams * hostStageValues);
+        int[] ins = plan.inputSlots();
+        this.inputStage = new DeviceBuffer[ins.length];
+        this.inputStageHost = new PinnedBuffer[ins.length];
+        for (int i = 0; i < ins.length; i++) {
+            long bytes = 4L * cams * plan.slots()[ins[i]].size();
+            inputStage[i] = pool.allocate(bytes);
+            inputStageHost[i] = new PinnedBuffer(bytes);
+        }
+        int[] outs = plan.outputSlots();
+        this.outputStage = new DeviceBuffer[outs.length];
+        this.outputStageHost = new PinnedBuffer[outs.length];
+        for (int i = 0; i < outs.length; i++) {
+            long bytes = 4L * cams * plan.slots()[outs[i]].size();
+            outputStage[i] = pool.allocate(bytes);
+            outputStageHost[i] = new PinnedBuffer(bytes);
+        }
+    }
+
+    // ---- what steps use while enqueuing ----------------------------------------------------------------------
+
+    Mode mode() {
+        return mode;
+    }
+
+    int cams() {
+        return cams;
+    }
+
+    Launcher launcher() {
+        return launcher;
+    }
+
+    CudaPlan plan() {
+        return plan;
+    }
+
+    /** Device address of the table of a value slot's per-camera addresses. */
+    long val(int slot) {
+        return table(slot);
+    }
+
+    long mask(int slot) {
+        return table(slotCount + slot);
+    }
+
+    long committed(int step) {
+        return table(2 * slotCount + step);
+    }
+
+    long detected(int step) {
+        return table(2 * slotCount + stepCount + step);
+    }
+
+    long fresh(int step) {
+        return table(2 * slotCount + 2 * stepCount + step);
+    }
+
+    long keyframes() {
+        return control.address((long) tableCount * cams * 8);
+    }
+
+    long list(int step) {
+        return lists[step] == null ? Launcher.NULL : lists[step].address();
+    }
+
+    long listCount(int step) {
+        return counters.address(4L * step);
+    }
+
+    /** Per-camera counters of the positions a step's output mask marks. */
+    long updated(int step) {
+        return counters.address(4L * (stepCount + (long) step * cams));
+    }
+
+    /** Per-camera counters of the positions a change-based convolution detected. */
+    long detectedCount(int step) {
+        return counters.address(4L * (stepCount + (long) (stepCount + step) * cams));
+    }
+
+    private long inputChanged(int input) {
+        return counters.address(4L * (stepCount + 2L * stepCount * cams + (long) input * cams));
+    }
+
+    private long table(int k) {
+        return control.address((long) k * cams * 8);
+    }
+
+    /** Float staging of {@code cams} x the largest value a host step reads or writes. */
+    DeviceBuffer hostStage() {
+        return hostStage;
+    }
+
+    PinnedBuffer hostStageHost() {
+        return hostStageHost;
+    }
+
+    /** Waits for everything enqueued so far (host steps need their inputs on the host). */
+    void synchronize() {
+        check(JCudaDriver.cuStreamSynchronize(launcher.stream()), "cuStreamSynchronize");
+    }
+
+    // ---- running ----------------------------------------------------------------------------------------------
+
+    /** What one camera's frame produced. */
+    record CameraResult(Map<String, Tensor> outputs, int[] updated, int[] detected) {}
+
+    /**
+     * Runs one frame for each stream ({@code inputs} in graph input order, NCHW; null in RESTORE mode).
+     * Returns per-camera outputs and counts (outputs empty in RESTORE mode).
+     */
+    CameraResult[] run(List<CudaStream> streams, List<float[][]> inputs, boolean[] keyframes) {
+        if (streams.size() != cams) throw new IllegalArgumentException(streams.size() + " streams for a batch of " + cams);
+        fillControl(streams, keyframes);
+        if (mode != Mode.RESTORE) fillInputs(inputs);
+        if (graph != null) {
+            check(JCudaDriver.cuGraphLaunch(graph, launcher.stream()), "cuGraphLaunch");
+        } else if (plan.capturable() && runs > 0) {
+            capture();
+            check(JCudaDriver.cuGraphLaunch(graph, launcher.stream()), "cuGraphLaunch");
+        } else {
+            enqueueFrame();
+        }
+        synchronize();
+        runs++;
+        return results();
+    }
+
+    /** True once the frame's launches replay as a CUDA graph. */
+    boolean captured() {
+        return graph != null;
+    }
+
+    private void capture() {
+        check(JCudaDriver.cuStreamBeginCapture(launcher.stream(), CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED),
+                "cuStreamBeginCapture");
+        CUgraph g = new CUgraph();
+        try {
+            enqueueFrame();
+        } finally {
+            check(JCudaDriver.cuStreamEndCapture(launcher.stream(), g), "cuStreamEndCapture");
+        }
+        CUgraphExec exec = new CUgraphExec();
+        check(JCudaDriver.cuGraphInstantiate(exec, g, 0), "cuGraphInstantiate");
+        check(JCudaDriver.cuGraphDestroy(g), "cuGraphDestroy");
+        graph = exec;
+    }
+
+    private void enqueueFrame() {
+        var s = launcher.stream();
+        check(JCudaDriver.cuMemcpyHtoDAsync(control.ptr(), controlHost.pointer(), controlBytes, s), "cuMemcpyHtoDAsync");
+        check(JCudaDriver.cuMemsetD32Async(counters.ptr(), 0, counterCount, s), "cuMemsetD32Async");
+        int[] ins = plan.inputSlots();
+        String sfx = plan.suffix();
+        if (mode != Mode.RESTORE) {
+            for (int i = 0; i < ins.length; i++) {
+                SlotLayout l = plan.slots()[ins[i]];
+                check(JCudaDriver.cuMemcpyHtoDAsync(inputStage[i].ptr(), inputStageHost[i].pointer(),
+                        4L * cams * l.size(), s), "cuMemcpyHtoDAsync");
+                launcher.launch("load_input" + sfx, blocks(l.plane()), cams, Launcher.BLOCK, inputStage[i].address(),
+                        val(ins[i]), mask(ins[i]), keyframes(), inputChanged(i), l.channels(), l.plane());
+            }
+        }
+        for (CudaStep step : plan.steps()) step.enqueue(this);
+        if (mode != Mode.RESTORE) {
+            int[] outs = plan.outputSlots();
+            for (int i = 0; i < outs.length; i++) {
+                SlotLayout l = plan.slots()[outs[i]];
+                launcher.launch("store_output" + sfx, launcher.blocksFor(l.size(), 4), cams, Launcher.BLOCK,
+                        val(outs[i]), outputStage[i].address(), l.channels(), l.plane());
+                check(JCudaDriver.cuMemcpyDtoHAsync(outputStageHost[i].pointer(), outputStage[i].ptr(),
+                        4L * cams * l.size(), s), "cuMemcpyDtoHAsync");
+            }
+        }
+        check(JCudaDriver.cuMemcpyDtoHAsync(countersHost.pointer(), counters.ptr(), 4L * counterCount, s),
+                "cuMemcpyDtoHAsync");
+    }
+
+    static int blocks(long items) {
+        return (int) Math.max(1, (items + Launcher.BLOCK - 1) / Launcher.BLOCK);
+    }
+
+    private void fillControl(List<CudaStream> streams, boolean[] keyframes) {
+        ByteBuffer b = controlHost.view();
+        for (int s = 0; s < slotCount; s++) {
+            SlotLayout l = plan.slots()[s];
+            for (int c = 0; c < cams; c++) {
+                CudaStream st = streams.get(c);
+                b.putLong(8 * (s * cams + c), l.constant() ? plan.constant(s).address() : st.value(s).address());
+                b.putLong(8 * ((slotCount + s) * cams + c), l.constant() ? plan.zeroMask().address() : st.mask(s).address());
+            }
+        }
+        for (CudaStep step : plan.steps()) {
+            int i = step.index;
+            for (int c = 0; c < cams; c++) {
+                CudaStream st = streams.get(c);
+                long committed = step.detects() ? st.committed(i).address() : 0L;
+                long detected = step.detects() ? st.detected(i).address() : 0L;
+                long freshAt = fresh[i] == null ? 0L
+                        : fresh[i].address((long) c * plan.elementBytes() * plan.slots()[step.outSlot()].size());
+                b.putLong(8 * ((2 * slotCount + i) * cams + c), committed);
+                b.putLong(8 * ((2 * slotCount + stepCount + i) * cams + c), detected);
+                b.putLong(8 * ((2 * slotCount + 2 * stepCount + i) * cams + c), freshAt);
+            }
+        }
+        long kf = (long) tableCount * cams * 8;
+        for (int c = 0; c < cams; c++) b.putInt((int) (kf + 4L * c), mode != Mode.CHANGE_BASED || keyframes[c] ? 1 : 0);
+    }
+
+    private void fillInputs(List<float[][]> inputs) {
+        int[] ins = plan.inputSlots();
+        for (int i = 0; i < ins.length; i++) {
+            int size = (int) plan.slots()[ins[i]].size();
+            FloatBuffer f = inputStageHost[i].view().asFloatBuffer();
+            for (int c = 0; c < cams; c++) f.put(c * size, inputs.get(c)[i], 0, size);
+        }
+    }
+
+    private CameraResult[] results() {
+        CameraResult[] r = new CameraResult[cams];
+        ByteBuffer counts = countersHost.view();
+        int[] outs = plan.outputSlots();
+        for (int c = 0; c < cams; c++) {
+            Map<String, Tensor> outputs = new java.util.LinkedHashMap<>();
+            if (mode != Mode.RESTORE) {
+                for (int i = 0; i < outs.length; i++) {
+                    SlotLayout l = plan.slots()[outs[i]];
+                    int size = (int) l.size();
+                    float[] data = new float[size];
+                    outputStageHost[i].view().asFloatBuffer().get(c * size, data, 0, size);
+                    outputs.put(plan.cpu().graph().outputs().get(i), Tensor.of(l.shape(), data));
+                }
+            }
+            int[] updated = new int[stepCount];
+            int[] detected = new int[stepCount];
+            for (int s = 0; s < stepCount; s++) {
+                updated[s] = counts.getInt(4 * (stepCount + s * cams + c));
+                detected[s] = counts.getInt(4 * (stepCount + (stepCount + s) * cams + c));
+            }
+            r[c] = new CameraResult(outputs, updated, detected);
+        }
+        return r;
+    }
+
+    /** Device bytes this runner holds. */
+    long bytes() {
+        long n = control.bytes() + counters.bytes() + (hostStage == null ? 0 : hostStage.bytes());
+        for (DeviceBuffer d : lists) n += d == null ? 0 : d.bytes();
+        for (DeviceBuffer d : fresh) n += d == null ? 0 : d.bytes();
+        for (DeviceBuffer d : inputStage) n += d.bytes();
+        for (DeviceBuffer d : outputStage) n += d.bytes();
+        return n;
+    }
+
+    @Override
+    public void close() {
+        if (graph != null) JCudaDriver.cuGraphExecDestroy(graph);
+        graph = null;
+        pool.release(control);
+        pool.release(counters);
+        pool.release(hostStage);
+        for (DeviceBuffer d : lists) pool.release(d);
+        for (DeviceBuffer d : fresh) pool.release(d);
+        for (DeviceBuffer d : inputStage) pool.release(d);
+        for (DeviceBuffer d : outputStage) pool.release(d);
+        controlHost.close();
+        countersHost.close();
+        if (hostStageHost != null) hostStageHost.close();
+        for (PinnedBuffer p : inputStageHost) p.close();
+        for (PinnedBuffer p : outputStageHost) p.close();
+    }
+}

@@ -1,0 +1,136 @@
+package org.cbinfer.kernels.cuda;
+
+import org.cbinfer.kernels.cpu.CpuPlan;
+import org.cbinfer.kernels.graph.ops.Activation;
+import org.cbinfer.kernels.graph.ops.Conv2d;
+import org.cbinfer.kernels.plan.AxisMap;
+
+/**
+ * A change-based convolution: fused change detection and commit against the committed input, dilation of the
+ * detected positions through the receptive field into the batch's list of affected outputs, then the
+ * convolution of the committed input at the listed positions only (gather-GEMM-scatter, bias and activation
+ * fused). Depthwise convolutions use a direct kernel; every other form (plain, strided, dilated, grouped) the
+ * tiled GEMM of the plan's precision.
+ */
+final class ConvStep extends CudaStep {
+    private final CudaPlan plan;
+    private final int cin;
+    private final int cout;
+    private final int groups;
+    private final int kh;
+    private final int kw;
+    private final int inW;
+    private final int inPlane;
+    private final int outH;
+    private final int outW;
+    private final boolean depthwise;
+    private final float threshold;
+    private final Activation activation;
+    private final DeviceBuffer weights;
+    private final DeviceBuffer bias;
+    private final DeviceBuffer rows;
+    private final DeviceBuffer cols;
+
+    ConvStep(int index, CpuPlan.Step cpu, Conv2d op, CudaPlan plan, float threshold, Transfers transfers) {
+        super(index, cpu);
+        this.plan = plan;
+        int[] in = cpu.inputShapes()[0];
+        int[] out = cpu.outputShape();
+        this.cin = in[1];
+        this.cout = out[1];
+        this.groups = op.groups();
+        this.kh = op.window().kernelH();
+        this.kw = op.window().kernelW();
+        this.inW = in[3];
+        this.inPlane = in[2] * in[3];
+        this.outH = out[2];
+        this.outW = out[3];
+        this.depthwise = groups > 1 && groups == cin;
+        this.threshold = threshold;
+        this.activation = op.activation();
+        float[] w = op.weight().data();
+        this.weights = depthwise ? transfers.floats(w) : transfers.elements(gemmLayout(w));
+        this.bias = transfers.floats(op.bias() != null ? op.bias() : new float[cout]);
+        this.rows = transfers.ints(AxisMap.window(op.window(), 0, in[2], outH).sources());
+        this.cols = transfers.ints(AxisMap.window(op.window(), 1, in[3], outW).sources());
+    }
+
+    /** [Cout][Cin/g][kh][kw] to [g][(ky, kx, ci)][Cout/g]: the GEMM's B matrix per group, k in gather order. */
+    private float[] gemmLayout(float[] w) {
+        int cgi = cin / groups, cgo = cout / groups, k = kh * kw * cgi;
+        float[] b = new float[w.length];
+        for (int g = 0; g < groups; g++) {
+            for (int n = 0; n < cgo; n++) {
+                int co = g * cgo + n;
+                for (int ci = 0; ci < cgi; ci++) {
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            int kk = (ky * kw + kx) * cgi + ci;
+                            b[(g * k + kk) * cgo + n] = w[((co * cgi + ci) * kh + ky) * kw + kx];
+                        }
+                    }
+                }
+            }
+        }
+        return b;
+    }
+
+    @Override
+    boolean detects() {
+        return true;
+    }
+
+    @Override
+    boolean usesList() {
+        return true;
+    }
+
+    @Override
+    void enqueue(BatchRunner run) {
+        Launcher l = run.launcher();
+        int cams = run.cams(), outPlane = outH * outW;
+        int in = inSlot(0), out = outSlot();
+        long x, list, count;
+        int fixed;
+        if (run.mode() == BatchRunner.Mode.CHANGE_BASED) {
+            l.launch("detect_commit" + plan.suffix(), BatchRunner.blocks(inPlane), cams, Launcher.BLOCK, run.val(in),
+                    run.committed(index), run.mask(in), run.detected(index), run.keyframes(), run.detectedCount(index),
+                    cin, inPlane, threshold, plan.recursive() ? 1 : 0);
+            l.launch("dilate_compact_u8", BatchRunner.blocks(outPlane), cams, Launcher.BLOCK, run.detected(index),
+                    run.mask(out), run.keyframes(), rows.address(), kh, cols.address(), kw, inW, outH, outW,
+                    run.list(index), run.listCount(index), run.updated(index));
+            x = run.committed(index);
+            list = run.list(index);
+            count = run.listCount(index);
+            fixed = 0;
+        } else {
+            x = run.mode() == BatchRunner.Mode.RESTORE ? run.committed(index) : run.val(in);
+            list = Launcher.NULL;
+            count = Launcher.NULL;
+            fixed = cams * outPlane;
+        }
+        long entries = (long) cams * outPlane;
+        int act = activation.kind().ordinal();
+        if (depthwise) {
+            l.launch("conv_depthwise" + plan.suffix(), l.blocksFor(entries * cout, 16), 1, Launcher.BLOCK, x, run.val(out),
+                    weights.address(), bias.address(), list, count, fixed, outPlane, rows.address(), cols.address(), kh, kw,
+                    inW, outW, cin, cout, act, activation.alpha(), activation.beta());
+        } else {
+            int tilesN = (cout / groups + 63) / 64;
+            int gridX = tilesN * groups;
+            int gridY = (int) Math.max(1, Math.min((entries + 63) / 64, 8L * l.device().multiprocessors() / gridX));
+            l.launch(plan.gemmKernel(), gridX, gridY, 128, x, run.val(out), weights.address(), bias.address(), list, count,
+                    fixed, outPlane, rows.address(), cols.address(), kh, kw, inW, outW, cin, cout, groups, act,
+                    activation.alpha(), activation.beta());
+        }
+    }
+
+    @Override
+    public void close() {
+        DeviceMemoryPool pool = plan.pool();
+        pool.release(weights);
+        pool.release(bias);
+        pool.release(rows);
+        pool.release(cols);
+    }
+}

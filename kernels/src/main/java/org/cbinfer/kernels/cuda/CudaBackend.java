@@ -1,0 +1,325 @@
+package org.cbinfer.kernels.cuda;
+
+import static org.cbinfer.kernels.cuda.Cuda.check;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+import org.cbinfer.kernels.backend.Backend;
+import org.cbinfer.kernels.backend.BackendStream;
+import org.cbinfer.kernels.backend.Precision;
+import org.cbinfer.kernels.cb.ChangeBasedEngine;
+import org.cbinfer.kernels.cb.FrameResult;
+import org.cbinfer.kernels.cb.FrameStats;
+import org.cbinfer.kernels.cb.LayerStats;
+import org.cbinfer.kernels.cb.StateSnapshot;
+import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.cpu.CpuPlan;
+import org.cbinfer.kernels.cpu.PlanCache;
+import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.graph.GraphOptimizer;
+import org.cbinfer.kernels.tensor.Tensor;
+
+/**
+ * The change-based engine on one CUDA GPU (ALGORITHM.md, as {@link ChangeBasedEngine} computes it on the CPU):
+ * cameras' state lives in device memory, a micro-batch of cameras runs as one launch sequence per frame (one
+ * list of affected positions per layer for all of them), replayed as a CUDA graph. Several backends may share
+ * a GPU: each has its own CUDA stream and memory pool in the device's one context.
+ *
+ * <p>Open with {@code Backend.builder().kind(CUDA)}. Not thread-safe: one thread drives a backend.
+ */
+public final class CudaBackend implements Backend {
+    /** Most cameras in one launch (a list entry keeps the camera in 8 bits). */
+    public static final int MAX_BATCH = 128;
+    private static final int MAX_RUNNERS = 24;
+
+    private final Graph graph;
+    private final Thresholds thresholds;
+    private final boolean recursive;
+    private final Precision precision;
+    private final CudaDevice device;
+    private final CUstream stream = new CUstream();
+    private final Launcher launcher;
+    private final DeviceMemoryPool pool = new DeviceMemoryPool();
+    private final Transfers transfers;
+    private final PlanCache cpuPlans;
+    private final Map<CpuPlan, CudaPlan> plans = new HashMap<>();
+    private final Map<CudaPlan, List<CudaStream>> denseStreams = new HashMap<>();
+    private final LinkedHashMap<RunnerKey, BatchRunner> runners = new LinkedHashMap<>(16, 0.75f, true);
+    private boolean closed;
+
+    private record RunnerKey(CudaPlan plan, int cams, BatchRunner.Mode mode) {}
+
+    private CudaBackend(Graph graph, Thresholds thresholds, boolean recursive, int deviceIndex, Precision precision) {
+        this.graph = GraphOptimizer.optimize(graph);
+        new ChangeBasedEngine(this.graph, thresholds); // validates threshold layer names exactly as the CPU does
+        this.thresholds = thresholds;
+        this.recursive = recursive;
+        this.precision = precision;
+        this.device = CudaDevice.get(deviceIndex);
+        check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+        this.launcher = new Launcher(device, stream);
+        this.transfers = new Transfers(launcher, pool, precision);
+        this.cpuPlans = new PlanCache(this.graph);
+    }
+
+    /**
+     * Opens a backend on a GPU.
+     *
+     * @throws CudaException when CUDA, the GPU or the kernels are unavailable (the message says which)
+     */
+    public static CudaBackend open(Graph graph, Thresholds thresholds, boolean recursive, int deviceIndex,
+                                   Precision precision) {
+        return new CudaBackend(graph, thresholds, recursive, deviceIndex, precision);
+    }
+
+    @Override
+    public String name() {
+        return "cuda:" + device.index() + (precision == Precision.FP32 ? "" : "/" + precision.label());
+    }
+
+    public CudaDevice device() {
+        return device;
+    }
+
+    @Override
+    public Graph graph() {
+        return graph;
+    }
+
+    @Override
+    public Thresholds thresholds() {
+        return thresholds;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    /** Device memory this backend holds (cameras' state, plans, batch buffers, free lists). */
+    public long deviceBytes() {
+        return pool.reservedBytes();
+    }
+
+    /** Device bytes one camera's state takes at these input shapes (builds the plan if needed). */
+    public long bytesPerCamera(Map<String, int[]> inputShapes) {
+        return onDevice(() -> plan(cpuPlans.plan(inputShapes)).bytesPerCamera());
+    }
+
+    /** True when frames at these input shapes run as one CUDA graph (no op falls back to the host). */
+    public boolean capturable(Map<String, int[]> inputShapes) {
+        return onDevice(() -> plan(cpuPlans.plan(inputShapes)).capturable());
+    }
+
+    @Override
+    public BackendStream newStream() {
+        requireOpen();
+        return new CudaStream(this);
+    }
+
+    @Override
+    public BackendStream restore(StateSnapshot snapshot) {
+        return onDevice(() -> {
+            CudaPlan p = plan(cpuPlans.plan(snapshot.inputShapes()));
+            CudaStream s = new CudaStream(this);
+            s.bind(p);
+            int[] ins = p.inputSlots();
+            if (snapshot.lastInputs().size() != ins.length) {
+                throw new IllegalArgumentException("snapshot has " + snapshot.lastInputs().size() + " inputs, the model "
+                        + ins.length);
+            }
+            for (int i = 0; i < ins.length; i++) transfers.upload(snapshot.lastInputs().get(i), s.value(ins[i]), p.slots()[ins[i]]);
+            int c = 0;
+            for (CudaStep step : p.steps()) {
+                if (!step.detects()) continue;
+                if (c >= snapshot.committed().size()) throw new IllegalArgumentException("snapshot has too few committed inputs");
+                SlotLayout layout = p.slots()[step.inSlot(0)];
+                float[] values = snapshot.committed().get(c++);
+                if (values.length != layout.size()) {
+                    throw new IllegalArgumentException("snapshot committed input of " + step.cpu.node().name() + " has "
+                            + values.length + " values, expected " + layout.size());
+                }
+                transfers.upload(values, s.committed(step.index), layout);
+            }
+            if (c != snapshot.committed().size()) throw new IllegalArgumentException("snapshot has too many committed inputs");
+            runner(p, 1, BatchRunner.Mode.RESTORE).run(List.of(s), null, new boolean[] {false});
+            s.restored(snapshot.frames());
+            return s;
+        });
+    }
+
+    @Override
+    public List<FrameResult> process(List<BackendStream> streams, List<Map<String, Tensor>> inputs) {
+        if (streams.size() != inputs.size()) {
+            throw new IllegalArgumentException(streams.size() + " streams but " + inputs.size() + " frames");
+        }
+        return onDevice(() -> {
+            Map<BackendStream, Boolean> seen = new IdentityHashMap<>();
+            List<CudaStream> own = new ArrayList<>(streams.size());
+            Map<CudaPlan, List<Integer>> byPlan = new LinkedHashMap<>();
+            for (int i = 0; i < streams.size(); i++) {
+                if (!(streams.get(i) instanceof CudaStream s) || s.backend() != this) {
+                    throw new IllegalArgumentException("stream " + i + " does not belong to this backend");
+                }
+                if (seen.put(s, Boolean.TRUE) != null) throw new IllegalArgumentException("a stream appears twice in one batch");
+                s.requireOpen();
+                CudaPlan p = plan(cpuPlans.plan(CpuPlan.shapesOf(graph, inputs.get(i))));
+                if (s.plan() != p) s.bind(p);
+                own.add(s);
+                byPlan.computeIfAbsent(p, k -> new ArrayList<>()).add(i);
+            }
+            FrameResult[] results = new FrameResult[streams.size()];
+            for (Map.Entry<CudaPlan, List<Integer>> group : byPlan.entrySet()) {
+                List<Integer> all = group.getValue();
+                for (int from = 0; from < all.size(); from += MAX_BATCH) {
+                    runChangeBased(group.getKey(), all.subList(from, Math.min(all.size(), from + MAX_BATCH)), own, inputs,
+                            results);
+                }
+            }
+            return List.of(results);
+        });
+    }
+
+    private void runChangeBased(CudaPlan p, List<Integer> indexes, List<CudaStream> own,
+                                List<Map<String, Tensor>> inputs, FrameResult[] results) {
+        long start = System.nanoTime();
+        int n = indexes.size();
+        List<CudaStream> batch = new ArrayList<>(n);
+        List<float[][]> frames = new ArrayList<>(n);
+        boolean[] keyframes = new boolean[n];
+        for (int k = 0; k < n; k++) {
+            CudaStream s = own.get(indexes.get(k));
+            batch.add(s);
+            frames.add(graphInputs(inputs.get(indexes.get(k))));
+            keyframes[k] = s.keyframePending();
+        }
+        BatchRunner.CameraResult[] out = runner(p, n, BatchRunner.Mode.CHANGE_BASED).run(batch, frames, keyframes);
+        long nanos = System.nanoTime() - start;
+        for (int k = 0; k < n; k++) {
+            CudaStream s = batch.get(k);
+            results[indexes.get(k)] = new FrameResult(out[k].outputs(), stats(p, s.frames(), keyframes[k], out[k], nanos));
+            s.frameDone();
+        }
+    }
+
+    private FrameStats stats(CudaPlan p, long frame, boolean keyframe, BatchRunner.CameraResult r, long nanos) {
+        List<LayerStats> layers = new ArrayList<>(p.steps().size());
+        for (CudaStep step : p.steps()) {
+            int outPlane = p.slots()[step.outSlot()].plane();
+            double updated = keyframe ? 1.0 : r.updated()[step.index] / (double) outPlane;
+            double changed = updated;
+            if (step.detects()) {
+                int inPlane = p.slots()[step.inSlot(0)].plane();
+                changed = keyframe ? 1.0 : r.detected()[step.index] / (double) inPlane;
+            }
+            long dense = step.cpu.denseMacs();
+            long macs = step.onHost() || step.usesFresh() ? dense : Math.round(dense * updated);
+            layers.add(new LayerStats(step.cpu.node().name(), step.cpu.node().op().type(), changed, updated, macs, dense, 0));
+        }
+        return new FrameStats(frame, keyframe, layers, nanos);
+    }
+
+    @Override
+    public List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs) {
+        return onDevice(() -> {
+            Map<CudaPlan, List<Integer>> byPlan = new LinkedHashMap<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                CudaPlan p = plan(cpuPlans.plan(CpuPlan.shapesOf(graph, inputs.get(i))));
+                byPlan.computeIfAbsent(p, k -> new ArrayList<>()).add(i);
+            }
+            List<Map<String, Tensor>> results = new ArrayList<>(java.util.Collections.nCopies(inputs.size(), null));
+            for (Map.Entry<CudaPlan, List<Integer>> group : byPlan.entrySet()) {
+                CudaPlan p = group.getKey();
+                List<Integer> all = group.getValue();
+                for (int from = 0; from < all.size(); from += MAX_BATCH) {
+                    List<Integer> chunk = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
+                    List<float[][]> frames = new ArrayList<>();
+                    for (int i : chunk) frames.add(graphInputs(inputs.get(i)));
+                    BatchRunner.CameraResult[] out = runner(p, chunk.size(), BatchRunner.Mode.DENSE)
+                            .run(denseStreams(p, chunk.size()), frames, new boolean[chunk.size()]);
+                    for (int k = 0; k < chunk.size(); k++) results.set(chunk.get(k), out[k].outputs());
+                }
+            }
+            return results;
+        });
+    }
+
+    /** Value buffers for dense passes (their state is never read), as many as the largest batch asked for. */
+    private List<CudaStream> denseStreams(CudaPlan p, int n) {
+        List<CudaStream> list = denseStreams.computeIfAbsent(p, k -> new ArrayList<>());
+        while (list.size() < n) {
+            CudaStream s = new CudaStream(this);
+            s.bind(p);
+            list.add(s);
+        }
+        return list.subList(0, n);
+    }
+
+    private float[][] graphInputs(Map<String, Tensor> inputs) {
+        float[][] f = new float[graph.inputs().size()][];
+        for (int i = 0; i < f.length; i++) f[i] = inputs.get(graph.inputs().get(i).name()).data();
+        return f;
+    }
+
+    private CudaPlan plan(CpuPlan cpu) {
+        return plans.computeIfAbsent(cpu, c -> new CudaPlan(c, precision, thresholds, recursive, transfers, pool));
+    }
+
+    private BatchRunner runner(CudaPlan p, int cams, BatchRunner.Mode mode) {
+        RunnerKey key = new RunnerKey(p, cams, mode);
+        BatchRunner r = runners.get(key);
+        if (r == null) {
+            if (runners.size() >= MAX_RUNNERS) {
+                var eldest = runners.entrySet().iterator().next();
+                eldest.getValue().close();
+                runners.remove(eldest.getKey());
+            }
+            r = new BatchRunner(p, cams, mode, launcher, pool);
+            runners.put(key, r);
+        }
+        return r;
+    }
+
+    float[] download(DeviceBuffer buffer, SlotLayout layout) {
+        return onDevice(() -> transfers.download(buffer, layout));
+    }
+
+    /** Runs with this backend's device current on the calling thread. */
+    <T> T onDevice(java.util.function.Supplier<T> work) {
+        requireOpen();
+        device.makeCurrent();
+        return work.get();
+    }
+
+    void onDevice(Runnable work) {
+        if (closed) return;
+        device.makeCurrent();
+        work.run();
+    }
+
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException("backend " + name() + " is closed");
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        device.makeCurrent();
+        JCudaDriver.cuStreamSynchronize(stream);
+        runners.values().forEach(BatchRunner::close);
+        runners.clear();
+        denseStreams.values().forEach(l -> l.forEach(CudaStream::close));
+        plans.values().forEach(CudaPlan::close);
+        transfers.close();
+        pool.close();
+        JCudaDriver.cuStreamDestroy(stream);
+        closed = true;
+    }
+}

@@ -1,0 +1,177 @@
+package org.cbinfer.kernels.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cbinfer.kernels.backend.Precision;
+import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.cpu.CpuPlan;
+import org.cbinfer.kernels.cpu.Kernel;
+import org.cbinfer.kernels.graph.ModelException;
+import org.cbinfer.kernels.graph.ops.Binary;
+import org.cbinfer.kernels.graph.ops.Concat;
+import org.cbinfer.kernels.graph.ops.Conv2d;
+import org.cbinfer.kernels.graph.ops.ConvTranspose2d;
+import org.cbinfer.kernels.graph.ops.GlobalAveragePool;
+import org.cbinfer.kernels.graph.ops.Op;
+import org.cbinfer.kernels.graph.ops.Pool;
+import org.cbinfer.kernels.graph.ops.Unary;
+
+/**
+ * A {@link CpuPlan} (graph bound to input sizes) on one GPU: how each value is laid out, the device form of each
+ * step with its weights and tap tables uploaded, and the constants shared by all cameras. Ops with a GPU kernel
+ * run on the device; any other op runs on the host with the CPU kernel (correct, but the frame then cannot be
+ * one CUDA graph); a change-based op without a GPU form is refused.
+ */
+final class CudaPlan implements AutoCloseable {
+    /** Positions per image a list entry can address (24 bits; the camera takes the top 8). */
+    static final int MAX_PLANE = 1 << 24;
+
+    private final CpuPlan cpu;
+    private final Precision precision;
+    private final boolean recursive;
+    private final SlotLayout[] slots;
+    private final List<CudaStep> steps = new ArrayList<>();
+    private final DeviceBuffer[] constants;
+    private final DeviceBuffer zeroMask;
+    private final DeviceMemoryPool pool;
+    private final boolean capturable;
+
+    CudaPlan(CpuPlan cpu, Precision precision, Thresholds thresholds, boolean recursive, Transfers transfers,
+             DeviceMemoryPool pool) {
+        this.cpu = cpu;
+        this.precision = precision;
+        this.recursive = recursive;
+        this.pool = pool;
+        this.slots = new SlotLayout[cpu.slotCount()];
+        java.util.Set<Integer> constantSlots = new java.util.HashSet<>();
+        cpu.graph().constants().keySet().forEach(c -> constantSlots.add(cpu.slot(c)));
+        int maxPlane = 1;
+        for (int s = 0; s < slots.length; s++) {
+            slots[s] = SlotLayout.of(cpu.slotShape(s), constantSlots.contains(s));
+            maxPlane = Math.max(maxPlane, slots[s].plane());
+        }
+        if (maxPlane > MAX_PLANE) {
+            throw new ModelException(cpu.graph().inputs().get(0).name(), "images of " + maxPlane
+                    + " positions exceed the CUDA backend's limit of " + MAX_PLANE);
+        }
+        this.constants = new DeviceBuffer[slots.length];
+        try {
+            float[][] values = new float[slots.length][];
+            cpu.loadConstants(values);
+            for (int s : constantSlots) {
+                constants[s] = pool.allocate((long) transfers.elementBytes() * slots[s].size());
+                transfers.upload(values[s], constants[s], slots[s]);
+            }
+            this.zeroMask = pool.allocateZeroed(maxPlane);
+            for (CpuPlan.Step step : cpu.steps()) steps.add(stepFor(steps.size(), step, thresholds, transfers));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.capturable = steps.stream().noneMatch(CudaStep::onHost);
+    }
+
+    private CudaStep stepFor(int index, CpuPlan.Step step, Thresholds thresholds, Transfers transfers) {
+        Op op = step.node().op();
+        if (op instanceof Conv2d c) {
+            return new ConvStep(index, step, c, this, thresholds.of(step.node().name()), transfers);
+        }
+        if (op instanceof ConvTranspose2d) {
+            throw new ModelException(step.node().name(), "the CUDA backend has no transposed convolution yet;"
+                    + " run this model on the CPU backend (--backend cpu)");
+        }
+        if (op instanceof Pool p) return new PoolStep(index, step, p, this, transfers);
+        if (op instanceof GlobalAveragePool) return new GlobalAveragePoolStep(index, step, this);
+        if (PointwiseStep.supports(step, this)) {
+            if (op instanceof Unary u) return PointwiseStep.unary(index, step, u, this);
+            if (op instanceof Binary b) return PointwiseStep.binary(index, step, b, this);
+            if (op instanceof Concat) return PointwiseStep.concat(index, step, this);
+        }
+        if (step.kernel().rule() == Kernel.Rule.DETECT) {
+            throw new ModelException(step.node().name(), op.type() + " has no change-based CUDA kernel");
+        }
+        return new HostStep(index, step, this);
+    }
+
+    CpuPlan cpu() {
+        return cpu;
+    }
+
+    SlotLayout[] slots() {
+        return slots;
+    }
+
+    List<CudaStep> steps() {
+        return steps;
+    }
+
+    int[] inputSlots() {
+        return cpu.inputSlots();
+    }
+
+    int[] outputSlots() {
+        return cpu.outputSlots();
+    }
+
+    DeviceBuffer constant(int slot) {
+        return constants[slot];
+    }
+
+    /** A mask of zeros as large as the largest plane: the change mask of every constant. */
+    DeviceBuffer zeroMask() {
+        return zeroMask;
+    }
+
+    Precision precision() {
+        return precision;
+    }
+
+    boolean recursive() {
+        return recursive;
+    }
+
+    int elementBytes() {
+        return precision == Precision.FP16 ? 2 : 4;
+    }
+
+    /** Kernel-name suffix of the element type. */
+    String suffix() {
+        return precision == Precision.FP16 ? "_f16" : "_f32";
+    }
+
+    /** The convolution GEMM kernel of this precision. */
+    String gemmKernel() {
+        return "conv_gemm_" + precision.label();
+    }
+
+    /** False when a step runs on the host. */
+    boolean capturable() {
+        return capturable;
+    }
+
+    /** Bytes one camera's state takes on the device under this plan. */
+    long bytesPerCamera() {
+        long n = 0;
+        for (SlotLayout l : slots) {
+            if (!l.constant()) n += (long) elementBytes() * l.size() + l.plane();
+        }
+        for (CudaStep s : steps) {
+            if (s.detects()) {
+                SlotLayout in = slots[s.inSlot(0)];
+                n += (long) elementBytes() * in.size() + in.plane();
+            }
+        }
+        return n;
+    }
+
+    DeviceMemoryPool pool() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        for (CudaStep s : steps) s.close();
+        for (DeviceBuffer b : constants) pool.release(b);
+        pool.release(zeroMask);
+    }
+}

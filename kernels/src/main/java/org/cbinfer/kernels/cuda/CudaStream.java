@@ -1,0 +1,146 @@
+package org.cbinfer.kernels.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cbinfer.kernels.backend.BackendStream;
+import org.cbinfer.kernels.cb.StateSnapshot;
+
+/**
+ * One camera's state on the GPU: every value and change mask of its plan, and each change-based convolution's
+ * committed input and detection mask, in buffers of the backend's pool. Bound to a plan on its first frame (and
+ * again, with a keyframe, when the frame size changes).
+ */
+final class CudaStream implements BackendStream {
+    private final CudaBackend backend;
+    private CudaPlan plan;
+    private DeviceBuffer[] values;
+    private DeviceBuffer[] masks;
+    private DeviceBuffer[] committed;
+    private DeviceBuffer[] detected;
+    private long frames;
+    private boolean keyframeRequested = true;
+    private boolean closed;
+
+    CudaStream(CudaBackend backend) {
+        this.backend = backend;
+    }
+
+    CudaBackend backend() {
+        return backend;
+    }
+
+    CudaPlan plan() {
+        return plan;
+    }
+
+    /** Allocates this stream's buffers for a plan (releasing those of the previous one); the next frame is a keyframe. */
+    void bind(CudaPlan p) {
+        requireOpen();
+        release();
+        DeviceMemoryPool pool = p.pool();
+        int slots = p.slots().length;
+        values = new DeviceBuffer[slots];
+        masks = new DeviceBuffer[slots];
+        for (int s = 0; s < slots; s++) {
+            SlotLayout l = p.slots()[s];
+            if (l.constant()) continue;
+            values[s] = pool.allocateZeroed((long) p.elementBytes() * l.size());
+            masks[s] = pool.allocateZeroed(l.plane());
+        }
+        committed = new DeviceBuffer[p.steps().size()];
+        detected = new DeviceBuffer[p.steps().size()];
+        for (CudaStep step : p.steps()) {
+            if (!step.detects()) continue;
+            SlotLayout in = p.slots()[step.inSlot(0)];
+            committed[step.index] = pool.allocateZeroed((long) p.elementBytes() * in.size());
+            detected[step.index] = pool.allocateZeroed(in.plane());
+        }
+        plan = p;
+        keyframeRequested = true;
+    }
+
+    DeviceBuffer value(int slot) {
+        return values[slot];
+    }
+
+    DeviceBuffer mask(int slot) {
+        return masks[slot];
+    }
+
+    DeviceBuffer committed(int step) {
+        return committed[step];
+    }
+
+    DeviceBuffer detected(int step) {
+        return detected[step];
+    }
+
+    void frameDone() {
+        frames++;
+        keyframeRequested = false;
+    }
+
+    void restored(long frameCount) {
+        frames = frameCount;
+        keyframeRequested = false;
+    }
+
+    @Override
+    public long frames() {
+        return frames;
+    }
+
+    @Override
+    public void requestKeyframe() {
+        keyframeRequested = true;
+    }
+
+    @Override
+    public boolean keyframePending() {
+        return keyframeRequested || plan == null;
+    }
+
+    @Override
+    public StateSnapshot snapshot() {
+        requireOpen();
+        if (plan == null || frames == 0) return null;
+        List<float[]> inputs = new ArrayList<>();
+        for (int slot : plan.inputSlots()) inputs.add(backend.download(values[slot], plan.slots()[slot]));
+        List<float[]> c = new ArrayList<>();
+        for (CudaStep step : plan.steps()) {
+            if (step.detects()) c.add(backend.download(committed[step.index], plan.slots()[step.inSlot(0)]));
+        }
+        return new StateSnapshot(plan.cpu().inputShapes(), frames, inputs, c);
+    }
+
+    @Override
+    public long bytes() {
+        long n = 0;
+        for (DeviceBuffer[] group : new DeviceBuffer[][] {values, masks, committed, detected}) {
+            if (group == null) continue;
+            for (DeviceBuffer b : group) n += b == null ? 0 : b.bytes();
+        }
+        return n;
+    }
+
+    void requireOpen() {
+        if (closed) throw new IllegalStateException("stream closed");
+    }
+
+    private void release() {
+        if (plan == null) return;
+        DeviceMemoryPool pool = plan.pool();
+        for (DeviceBuffer[] group : new DeviceBuffer[][] {values, masks, committed, detected}) {
+            for (DeviceBuffer b : group) pool.release(b);
+        }
+        values = masks = committed = detected = null;
+        plan = null;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        backend.onDevice(this::release);
+        closed = true;
+    }
+}

@@ -1,0 +1,130 @@
+package org.cbinfer.kernels.cuda;
+
+import static org.cbinfer.kernels.cuda.Cuda.check;
+
+import java.nio.FloatBuffer;
+import jcuda.Pointer;
+import jcuda.driver.JCudaDriver;
+import org.cbinfer.kernels.backend.Precision;
+
+/**
+ * Synchronous copies between host arrays (fp32, NCHW) and single device buffers in the backend's element type
+ * and layout: constants and weights at plan time, state snapshots and restores. Not for the per-frame path,
+ * which {@link BatchRunner} stages in pinned memory.
+ */
+final class Transfers implements AutoCloseable {
+    private final Launcher launcher;
+    private final DeviceMemoryPool pool;
+    private final Precision precision;
+    /** [value table: 1 address][mask table: 1 address][keyframe flag][counter]. */
+    private final DeviceBuffer control;
+    private final PinnedBuffer controlHost;
+    private DeviceBuffer mask;
+    private DeviceBuffer stage;
+    private PinnedBuffer stageHost;
+
+    Transfers(Launcher launcher, DeviceMemoryPool pool, Precision precision) {
+        this.launcher = launcher;
+        this.pool = pool;
+        this.precision = precision;
+        this.control = pool.allocate(32);
+        this.controlHost = new PinnedBuffer(32);
+    }
+
+    private String suffix() {
+        return precision == Precision.FP16 ? "_f16" : "_f32";
+    }
+
+    int elementBytes() {
+        return precision == Precision.FP16 ? 2 : 4;
+    }
+
+    /** A new device buffer holding fp32 values as they are (weights, biases). */
+    DeviceBuffer floats(float[] data) {
+        DeviceBuffer b = pool.allocate(4L * data.length);
+        check(JCudaDriver.cuMemcpyHtoD(b.ptr(), Pointer.to(data), 4L * data.length), "cuMemcpyHtoD");
+        return b;
+    }
+
+    DeviceBuffer ints(int[] data) {
+        DeviceBuffer b = pool.allocate(4L * data.length);
+        check(JCudaDriver.cuMemcpyHtoD(b.ptr(), Pointer.to(data), 4L * data.length), "cuMemcpyHtoD");
+        return b;
+    }
+
+    /** A new device buffer holding {@code data} in the element type (fp16 conversion on the device). */
+    DeviceBuffer elements(float[] data) {
+        DeviceBuffer f = floats(data);
+        if (precision != Precision.FP16) return f;
+        DeviceBuffer h = pool.allocate(2L * data.length);
+        launcher.launch("to_half_f32", launcher.blocksFor(data.length, 8), 1, Launcher.BLOCK, f.address(), h.address(),
+                (long) data.length);
+        sync();
+        pool.release(f);
+        return h;
+    }
+
+    /** Writes NCHW fp32 values into a device value buffer of the given layout (NHWC, element type). */
+    void upload(float[] nchw, DeviceBuffer target, SlotLayout layout) {
+        if (nchw.length != layout.size()) {
+            throw new IllegalArgumentException(nchw.length + " values for a buffer of " + layout.size());
+        }
+        ensureStage(layout);
+        stageHost.view().asFloatBuffer().put(0, nchw, 0, nchw.length);
+        check(JCudaDriver.cuMemcpyHtoD(stage.ptr(), stageHost.pointer(), 4L * nchw.length), "cuMemcpyHtoD");
+        fillControl(target);
+        launcher.launch("load_input" + suffix(), BatchRunner.blocks(layout.plane()), 1, Launcher.BLOCK, stage.address(),
+                control.address(0), control.address(8), control.address(16), control.address(20), layout.channels(),
+                layout.plane());
+        sync();
+    }
+
+    /** Reads a device value buffer of the given layout back as NCHW fp32. */
+    float[] download(DeviceBuffer source, SlotLayout layout) {
+        ensureStage(layout);
+        fillControl(source);
+        launcher.launch("store_output" + suffix(), launcher.blocksFor(layout.size(), 4), 1, Launcher.BLOCK,
+                control.address(0), stage.address(), layout.channels(), layout.plane());
+        check(JCudaDriver.cuMemcpyDtoHAsync(stageHost.pointer(), stage.ptr(), 4L * layout.size(), launcher.stream()),
+                "cuMemcpyDtoHAsync");
+        sync();
+        float[] out = new float[(int) layout.size()];
+        FloatBuffer f = stageHost.view().asFloatBuffer();
+        f.get(0, out, 0, out.length);
+        return out;
+    }
+
+    private void fillControl(DeviceBuffer value) {
+        var b = controlHost.view();
+        b.putLong(0, value.address());
+        b.putLong(8, mask.address());
+        b.putInt(16, 1);
+        b.putInt(20, 0);
+        check(JCudaDriver.cuMemcpyHtoD(control.ptr(), controlHost.pointer(), 24), "cuMemcpyHtoD");
+    }
+
+    private void ensureStage(SlotLayout layout) {
+        if (stage == null || stage.bytes() < 4L * layout.size() || mask.bytes() < layout.plane()) {
+            pool.release(stage);
+            pool.release(mask);
+            if (stageHost != null) stageHost.close();
+            long values = Math.max(layout.size(), stage == null ? 0 : stage.bytes() / 4);
+            stage = pool.allocate(4L * values);
+            stageHost = new PinnedBuffer(4L * values);
+            mask = pool.allocate(Math.max(layout.plane(), values));
+        }
+    }
+
+    private void sync() {
+        check(JCudaDriver.cuStreamSynchronize(launcher.stream()), "cuStreamSynchronize");
+    }
+
+    @Override
+    public void close() {
+        pool.release(control);
+        pool.release(stage);
+        pool.release(mask);
+        controlHost.close();
+        if (stageHost != null) stageHost.close();
+    }
+}

@@ -1,0 +1,187 @@
+package org.cbinfer.kernels.cuda;
+
+import static org.cbinfer.kernels.cuda.GpuCheck.assumeGpu;
+import static org.cbinfer.kernels.cuda.GpuCheck.cpu;
+import static org.cbinfer.kernels.cuda.GpuCheck.gpu;
+import static org.cbinfer.kernels.cuda.GpuCheck.tolerance;
+import static org.cbinfer.kernels.cuda.GpuCheck.worst;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.cbinfer.kernels.backend.Backend;
+import org.cbinfer.kernels.backend.BackendStream;
+import org.cbinfer.kernels.backend.Precision;
+import org.cbinfer.kernels.cb.FrameResult;
+import org.cbinfer.kernels.cb.StateSnapshot;
+import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.graph.ops.ConvTranspose2d;
+import org.cbinfer.kernels.io.ModelFiles;
+import org.cbinfer.kernels.io.tfjs.GoldenFrames;
+import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.kernels.testing.RandomGraphs;
+import org.cbinfer.kernels.testing.TestData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Whole networks on the GPU against the CPU reference: posenet (385x385) and selfie (256x256) with their real
+ * weights on real vtest.avi frames, and random graphs; micro-batches, CUDA graph replay and state snapshots.
+ */
+class CudaNetworksTest {
+    @BeforeAll
+    static void gpuPresent() {
+        assumeGpu();
+    }
+
+    private static Graph model(String name) throws IOException {
+        return ModelFiles.load(TestData.file("models/tfjs/" + name + ".json"));
+    }
+
+    private static List<Tensor> vtest(String model, String frames) throws IOException {
+        return GoldenFrames.load(model, frames).inputs();
+    }
+
+    private static void compare(String label, Graph g, List<Tensor> frames, Precision p, float threshold, double tol) {
+        try (Backend cpu = cpu(g, threshold); Backend gpu = gpu(g, threshold, p)) {
+            String input = g.inputs().get(0).name();
+            BackendStream cs = cpu.newStream(), gs = gpu.newStream();
+            double worstDense = 0, worstCb = 0, worstCbVsCpuCb = 0;
+            long macs = 0, denseMacs = 0;
+            for (Tensor f : frames) {
+                Map<String, Tensor> in = Map.of(input, f);
+                Map<String, Tensor> ref = cpu.dense(List.of(in)).get(0);
+                worstDense = Math.max(worstDense, worst(ref, gpu.dense(List.of(in)).get(0)));
+                FrameResult r = gpu.process(List.of(gs), List.of(in)).get(0);
+                FrameResult c = cpu.process(List.of(cs), List.of(in)).get(0);
+                worstCb = Math.max(worstCb, worst(ref, r.outputs()));
+                worstCbVsCpuCb = Math.max(worstCbVsCpuCb, worst(c.outputs(), r.outputs()));
+                if (!r.stats().keyframe()) {
+                    macs += r.stats().macs();
+                    denseMacs += r.stats().denseMacs();
+                }
+            }
+            System.out.printf("[gpu net] %-8s %s th %.3f: dense %.2e, cb vs dense %.2e, cb vs cpu cb %.2e, MACs %.3f of dense%n",
+                    label, p.label(), threshold, worstDense, worstCb, worstCbVsCpuCb, macs / (double) denseMacs);
+            assertTrue(worstDense <= tolerance(p), label + " dense relative error " + worstDense);
+            assertTrue(worstCbVsCpuCb <= tol, label + " change-based vs CPU change-based: " + worstCbVsCpuCb + " > " + tol);
+            assertTrue(macs < denseMacs, label + ": later frames must be partial passes");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void posenetOnVtestFramesAgreesWithTheCpu(Precision p) throws IOException {
+        Graph g = model("posenet");
+        List<Tensor> frames = vtest("posenet", "vtest_f100-109_385x385.rgb");
+        compare("posenet", g, frames, p, 0f, tolerance(p));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void selfieOnVtestFramesAgreesWithTheCpu(Precision p) throws IOException {
+        Graph g = model("selfie");
+        List<Tensor> frames = vtest("selfie", "vtest_f100-104_256x256.rgb");
+        compare("selfie", g, frames, p, 0f, tolerance(p));
+    }
+
+    @Test
+    void posenetAtAThresholdStaysNearTheCpuChangeBasedResult() throws IOException {
+        // Near-threshold decisions may differ between backends by rounding; the bound is the CPU's own deviation
+        // from dense at this threshold, measured in the same run.
+        Graph g = model("posenet");
+        List<Tensor> frames = vtest("posenet", "vtest_f100-109_385x385.rgb");
+        compare("posenet", g, frames, Precision.FP32, 0.02f, 2e-2);
+    }
+
+    @Test
+    void randomGraphsAgreeWithTheCpu() {
+        int run = 0;
+        for (long seed = 1; seed <= 60; seed++) {
+            RandomGraphs.Generated gen = RandomGraphs.generate(seed, false);
+            if (gen.graph().nodes().stream().anyMatch(n -> n.op() instanceof ConvTranspose2d)) continue; // CPU only
+            List<Tensor> frames = RandomGraphs.frames(seed, gen.inputShape(), 6, 0.05f);
+            try (Backend cpu = cpu(gen.graph(), 0f); Backend gpu = gpu(gen.graph(), 0f, Precision.FP32)) {
+                String input = gen.graph().inputs().get(0).name();
+                BackendStream cs = cpu.newStream(), gs = gpu.newStream();
+                for (Tensor f : frames) {
+                    double e = worst(cpu.process(cs, f).outputs(), gpu.process(gs, f).outputs());
+                    assertTrue(e <= tolerance(Precision.FP32), "seed " + seed + ": relative error " + e);
+                    Map<String, Tensor> in = Map.of(input, f);
+                    double d = worst(cpu.dense(List.of(in)).get(0), gpu.dense(List.of(in)).get(0));
+                    assertTrue(d <= tolerance(Precision.FP32), "seed " + seed + " dense: relative error " + d);
+                }
+            }
+            run++;
+        }
+        System.out.println("[gpu net] random graphs run: " + run);
+        assertTrue(run >= 30, "too few random graphs without transposed convolutions: " + run);
+    }
+
+    @Test
+    void aBatchOfCamerasGivesEachCameraItsOwnResultExactly() throws IOException {
+        Graph g = model("posenet");
+        List<Tensor> frames = vtest("posenet", "vtest_f100-109_385x385.rgb");
+        int cams = 5;
+        try (Backend batched = gpu(g, 0.02f, Precision.FP32); Backend single = gpu(g, 0.02f, Precision.FP32)) {
+            String input = g.inputs().get(0).name();
+            List<BackendStream> bs = new ArrayList<>(), ss = new ArrayList<>();
+            for (int c = 0; c < cams; c++) {
+                bs.add(batched.newStream());
+                ss.add(single.newStream());
+            }
+            for (int t = 0; t < 6; t++) {
+                List<Map<String, Tensor>> ins = new ArrayList<>();
+                for (int c = 0; c < cams; c++) ins.add(Map.of(input, frames.get((t + c) % frames.size())));
+                List<FrameResult> together = batched.process(bs, ins);
+                for (int c = 0; c < cams; c++) {
+                    FrameResult alone = single.process(List.of(ss.get(c)), List.of(ins.get(c))).get(0);
+                    for (String k : alone.outputs().keySet()) {
+                        assertArrayEquals(alone.outputs().get(k).data(), together.get(c).outputs().get(k).data(),
+                                "camera " + c + " frame " + t + " output " + k);
+                    }
+                    assertEquals(alone.stats().macs(), together.get(c).stats().macs(), "camera " + c + " MACs");
+                }
+            }
+            assertTrue(((CudaBackend) batched).capturable(Map.of(input, frames.get(0).shape())),
+                    "posenet runs entirely on the GPU, as one CUDA graph");
+        }
+    }
+
+    @Test
+    void aRestoredStreamContinuesExactlyAndCpuSnapshotsRestoreOnTheGpu() throws IOException {
+        Graph g = model("posenet");
+        List<Tensor> frames = vtest("posenet", "vtest_f100-109_385x385.rgb");
+        try (Backend gpu = gpu(g, 0.02f, Precision.FP32); Backend cpu = cpu(g, 0.02f)) {
+            BackendStream a = gpu.newStream(), c = cpu.newStream();
+            for (int t = 0; t < 5; t++) {
+                gpu.process(a, frames.get(t));
+                cpu.process(c, frames.get(t));
+            }
+            StateSnapshot snap = a.snapshot();
+            assertNotNull(snap);
+            BackendStream b = gpu.restore(snap);
+            BackendStream fromCpu = gpu.restore(c.snapshot());
+            assertEquals(5, b.frames());
+            for (int t = 5; t < frames.size(); t++) {
+                FrameResult ra = gpu.process(a, frames.get(t));
+                FrameResult rb = gpu.process(b, frames.get(t));
+                FrameResult rc = cpu.process(c, frames.get(t));
+                FrameResult rx = gpu.process(fromCpu, frames.get(t));
+                assertTrue(!rb.stats().keyframe() && !rx.stats().keyframe(), "no keyframe after a restore");
+                for (String k : ra.outputs().keySet()) {
+                    assertArrayEquals(ra.outputs().get(k).data(), rb.outputs().get(k).data(), "frame " + t + " " + k);
+                }
+                double e = worst(rc.outputs(), rx.outputs());
+                assertTrue(e <= 2e-2, "CPU state continued on the GPU: relative error " + e + " at frame " + t);
+            }
+        }
+    }
+}
