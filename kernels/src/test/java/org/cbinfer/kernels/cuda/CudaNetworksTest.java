@@ -46,7 +46,7 @@ class CudaNetworksTest {
     }
 
     private static List<Tensor> vtest(String model, String frames) throws IOException {
-        return GoldenFrames.load(model, frames).inputs();
+        return GoldenFrames.inputs(model, frames);
     }
 
     private static void compare(String label, Graph g, List<Tensor> frames, Precision p, float threshold, double tol) {

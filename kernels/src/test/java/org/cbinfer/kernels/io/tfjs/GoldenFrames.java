@@ -23,7 +23,16 @@ public record GoldenFrames(String model, List<Tensor> inputs, List<Map<String, E
     /** One expected output: its NHWC shape and values. */
     public record Expected(int[] nhwcShape, float[] values) {}
 
+    /** Only the input frames of a golden set (what a run on them needs; the expected outputs stay unread). */
+    public static List<Tensor> inputs(String model, String framesFile) throws IOException {
+        return read(model, framesFile, false).inputs();
+    }
+
     public static GoldenFrames load(String model, String framesFile) throws IOException {
+        return read(model, framesFile, true);
+    }
+
+    private static GoldenFrames read(String model, String framesFile, boolean withOutputs) throws IOException {
         Path dir = TestData.file("golden");
         JsonNode manifest = new ObjectMapper().readTree(dir.resolve(model + ".manifest.json").toFile());
         int width = manifest.path("width").asInt();
@@ -36,7 +45,7 @@ public record GoldenFrames(String model, List<Tensor> inputs, List<Map<String, E
             int index = frame.path("index").asInt();
             inputs.add(ImageTensors.fromRgb(rgb, index * width * height * 3, width, height, scale));
             Map<String, Expected> expected = new LinkedHashMap<>();
-            for (JsonNode out : frame.path("outputs")) {
+            for (JsonNode out : withOutputs ? frame.path("outputs") : List.<JsonNode>of()) {
                 int[] shape = new ObjectMapper().convertValue(out.path("shape"), int[].class);
                 ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(out.path("file").asText())))
                         .order(ByteOrder.LITTLE_ENDIAN);
