@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import org.cbinfer.job.cli.Args;
+import org.cbinfer.job.cli.BenchCommand;
 import org.cbinfer.job.cli.DemoCommand;
 import org.cbinfer.job.cli.InferCommand;
 import org.cbinfer.job.cli.InspectCommand;
@@ -17,6 +18,7 @@ public final class Cli {
     private static final String USAGE = String.join("\n",
             "usage: bin/cbinfer <command> [options]",
             "commands:",
+            "  bench     time a backend dense and change-based with many cameras; export for the PyTorch peer",
             "  demo      the engine on the sample video: change-based PoseNet vs dense, live figures",
             "  streaming-demo  EXPERIMENTAL: Kafka + Flink (dashboard :8081) in process, cameras replaying the",
             "            sample video through the streaming job; known to restart its job on long runs",
@@ -41,6 +43,7 @@ public final class Cli {
         String command = argv.get(0);
         List<String> rest = argv.subList(1, argv.size());
         String usage = switch (command) {
+            case "bench" -> BenchCommand.USAGE;
             case "demo" -> DemoCommand.USAGE;
             case "streaming-demo" -> EmbeddedDemoCommand.USAGE;
             case "infer" -> InferCommand.USAGE;
@@ -59,6 +62,7 @@ public final class Cli {
         }
         try {
             return switch (command) {
+                case "bench" -> BenchCommand.run(rest, out);
                 case "demo" -> DemoCommand.run(rest, out);
                 case "streaming-demo" -> EmbeddedDemoCommand.run(rest, out);
                 case "infer" -> InferCommand.run(rest, out);

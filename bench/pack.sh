@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Packs .device/ for bench/device-run.sh: what one call on the GPU machine (no Java, no Maven, no network)
+# needs to run the CUDA tests, `bin/cbinfer bench` and the PyTorch peer. Smaller than
+# ../shared/device/pack.sh's module-wide copy: only the jars the bench and the kernels' tests load
+# (no Flink, Kafka, onnxruntime, nor JavaCV's 25 MiB of FFmpeg natives: device-run.sh decodes vtest.avi
+# with the machine's OpenCV into raw frames), and a Java runtime of the few modules they use.
+#
+#   ./mvnw -B -o -q -DskipTests package     # first: kernels, connectors and job jars (+ nvcc's fatbin)
+#   bench/pack.sh                           # fills .device/ (jre.tgz, lib/, data/)
+#
+# env: JUNIT_CONSOLE   console launcher version (default: the JUnit platform matching the project's Jupiter)
+#      REBUILD_JRE=1   rebuild .device/jre.tgz even when present
+#      JLINK_MODULES   extra JDK modules for the runtime, comma separated
+set -euo pipefail
+root=$(git rev-parse --show-toplevel)
+cd "$root"
+out=.device
+data=${CBINFER_DATA:-$root/../shared/data}
+
+for m in kernels connectors job; do
+  compgen -G "$m/target/cbinfer-$m-*.jar" >/dev/null || { echo "build first: ./mvnw -B -o -q -DskipTests package" >&2; exit 1; }
+done
+[ -d kernels/target/test-classes ] || { echo "kernels test classes missing: ./mvnw -B -o -q -DskipTests package" >&2; exit 1; }
+
+rm -rf "$out/lib" && mkdir -p "$out/lib" "$out/data/models/tfjs" "$out/data/video"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+./mvnw -q -B -o dependency:copy-dependencies -pl kernels,connectors -DincludeScope=test -DoutputDirectory="$tmp/deps" \
+  -Dmdep.useBaseVersion=true
+# what bench and the GPU tests load: JSON, protobuf (ONNX importer), JCuda (x86-64 natives), jqwik; the console
+# launcher below brings JUnit itself
+for j in "$tmp"/deps/*.jar; do
+  n=$(basename "$j")
+  case $n in
+    *-windows-*|*-macosx-*|*-linux-arm*|*-linux-ppc*|*-android-*|*-ios-*|*-linux-x86.jar) continue ;;
+    jackson-core-*|jackson-databind-*|jackson-annotations-*|protobuf-java-*|jcuda*|jqwik-[0-9]*|jqwik-api-*|jqwik-engine-*) cp "$j" "$out/lib/" ;;
+  esac
+done
+for m in kernels connectors job; do
+  for j in "$m"/target/cbinfer-"$m"-*.jar; do
+    case $j in *-sources.jar|*-tests.jar|*-javadoc.jar|*-shaded.jar) ;; *) cp "$j" "$out/lib/" ;; esac
+  done
+done
+(cd kernels/target/test-classes && jar cf "$root/$out/lib/cbinfer-kernels-test-classes.jar" .)
+platform=${JUNIT_CONSOLE:-$(sed -n 's:.*<junit.version>5\.\([0-9.]*\)</junit.version>.*:1.\1:p' pom.xml)}
+./mvnw -q -B dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" -DoutputDirectory="$root/$out/lib"
+
+cp "$data/models/tfjs/posenet.json" "$data/models/tfjs/posenet.bin" "$out/data/models/tfjs/"
+cp "$data/video/vtest.avi" "$out/data/video/"
+
+if [ ! -f "$out/jre.tgz" ] || [ "${REBUILD_JRE:-0}" = 1 ]; then
+  jdk=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
+  "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.xml,jdk.unsupported${JLINK_MODULES:+,$JLINK_MODULES} \
+    --strip-debug --no-man-pages --no-header-files --compress=2 --output "$tmp/jre"
+  tar czf "$out/jre.tgz" -C "$tmp" jre
+fi
+du -sh "$out/jre.tgz" "$out/lib" "$out/data"
+total=$(du -sm "$out" | cut -f1)
+echo "total ${total} MiB of the 64 MiB a call may carry (the rest of the work tree counts too)"
+[ "$total" -lt 60 ] || echo "WARNING: too large for one call"
