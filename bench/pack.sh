@@ -45,12 +45,17 @@ done
 platform=${JUNIT_CONSOLE:-$(sed -n 's:.*<junit.version>5\.\([0-9.]*\)</junit.version>.*:1.\1:p' pom.xml)}
 ./mvnw -q -B dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" -DoutputDirectory="$root/$out/lib"
 
-cp "$data/models/tfjs/posenet.json" "$data/models/tfjs/posenet.bin" "$out/data/models/tfjs/"
+cp "$data/models/tfjs/posenet.json" "$data/models/tfjs/posenet.bin" "$data/models/tfjs/selfie.json" \
+  "$data/models/tfjs/selfie.bin" "$out/data/models/tfjs/"
+# the GPU tests' real frames (vtest.avi decoded as TensorFlow.js saw it), without the golden outputs
+mkdir -p "$out/data/golden"
+cp "$data"/golden/{posenet,selfie}.manifest.json "$data"/golden/vtest_f100-109_385x385.rgb \
+  "$data"/golden/vtest_f100-104_256x256.rgb "$out/data/golden/"
 cp "$data/video/vtest.avi" "$out/data/video/"
 
 if [ ! -f "$out/jre.tgz" ] || [ "${REBUILD_JRE:-0}" = 1 ]; then
   jdk=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
-  "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.xml,jdk.unsupported${JLINK_MODULES:+,$JLINK_MODULES} \
+  "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs${JLINK_MODULES:+,$JLINK_MODULES} \
     --strip-debug --no-man-pages --no-header-files --compress=2 --output "$tmp/jre"
   tar czf "$out/jre.tgz" -C "$tmp" jre
 fi

@@ -148,6 +148,49 @@ __device__ void detect_commit(T* const* xs, T* const* committed, u8* const* inMa
     count_warp(changed, camCounts + cam);
 }
 
+// The same for inputs of 32 channels or more: one warp per position, lanes over channels, so the loads of a
+// position's channel vector are coalesced. grid: (ceil(HW * 32 / block), cameras).
+template <typename T>
+__device__ void detect_commit_wide(T* const* xs, T* const* committed, u8* const* inMasks, u8* const* detected,
+                                   const int* __restrict__ keyframe, int* camCounts, int C, int HW, float th,
+                                   int recursive) {
+    __shared__ int blockCount;
+    int cam = blockIdx.y;
+    int lane = threadIdx.x & 31;
+    int p = (blockIdx.x * blockDim.x + threadIdx.x) >> 5;
+    if (threadIdx.x == 0) blockCount = 0;
+    __syncthreads();
+    if (p < HW) {
+        const T* x = xs[cam] + (size_t) p * C;
+        T* c = committed[cam] + (size_t) p * C;
+        int changed = 0;
+        if (keyframe[cam]) {
+            for (int k = lane; k < C; k += 32) c[k] = x[k];
+            changed = 1;
+        } else if (inMasks[cam][p]) {
+            float d = 0.f;
+            for (int k = lane; k < C; k += 32) {
+                float diff = fabsf(load_f(&x[k]) - load_f(&c[k]));
+                if (!(diff <= d)) d = diff;  // keeps NaN
+            }
+            for (int off = 16; off > 0; off >>= 1) {
+                float o = __shfl_xor_sync(0xffffffffu, d, off);
+                if (d == d && !(o <= d)) d = o;  // NaN wins
+            }
+            changed = !(d <= th);
+            if (changed || !recursive) {
+                for (int k = lane; k < C; k += 32) c[k] = x[k];
+            }
+        }
+        if (lane == 0) {
+            detected[cam][p] = (u8) changed;
+            if (changed) atomicAdd(&blockCount, 1);
+        }
+    }
+    __syncthreads();
+    if (threadIdx.x == 0 && blockCount > 0 && camCounts != nullptr) atomicAdd(camCounts + cam, blockCount);
+}
+
 // Marks each output position whose receptive field (separable tap tables ys x xs, -1 = outside) holds a
 // marked input position, and appends the marked ones to the batch's list (warp-aggregated atomics; the
 // order of entries does not matter, every entry is computed on its own). grid: (ceil(Ho*Wo / block), cameras).
@@ -293,43 +336,49 @@ __device__ void conv_gemm(T* const* xs, T* const* outs, const T* __restrict__ W,
                 for (int j = 0; j < 2; j++) wmma::fill_fragment(cf[i][j], 0.f);
         }
 
+        // Next K tile, gathered into registers while the current one is multiplied from shared memory.
+        float aNext[BM / 4], bNext[BK / 2];
+        auto gather = [&](int k0) {
+            const int k = tid & 31, kk = k0 + k;
+            const bool kIn = kk < K;
+            int ky = 0, kx = 0, ci = 0;
+            if (kIn) {
+                ci = kk % Cgi;
+                int r = kk / Cgi;
+                kx = r % kw;
+                ky = r / kw;
+            }
+            const int chan = g * Cgi + ci;
+#pragma unroll
+            for (int i = 0; i < BM / 4; i++) {
+                const int m = (tid >> 5) + 4 * i;
+                const int cam = rowCam[m];
+                float v = 0.f;
+                if (kIn && cam >= 0) {
+                    int iy = ys[rowOy[m] * kh + ky];
+                    int ix = xt[rowOx[m] * kw + kx];
+                    if (iy >= 0 && ix >= 0) v = load_f(&xs[cam][((size_t) iy * Win + ix) * Cin + chan]);
+                }
+                aNext[i] = v;
+            }
+            const int n = tid & 63;
+            const bool nIn = n0 + n < Cgo;
+#pragma unroll
+            for (int i = 0; i < BK / 2; i++) {
+                const int kb = k0 + (tid >> 6) + 2 * i;
+                bNext[i] = (nIn && kb < K) ? load_f(&Wg[(size_t) kb * Cgo + n0 + n]) : 0.f;
+            }
+        };
+        __syncthreads();
+        gather(0);
         for (int k0 = 0; k0 < K; k0 += BK) {
             __syncthreads();
-            {   // A tile: thread owns column k, rows (tid / 32) + 4i
-                const int k = tid & 31, kk = k0 + k;
-                const bool kIn = kk < K;
-                int ky = 0, kx = 0, ci = 0;
-                if (kIn) {
-                    ci = kk % Cgi;
-                    int r = kk / Cgi;
-                    kx = r % kw;
-                    ky = r / kw;
-                }
-                const int chan = g * Cgi + ci;
-#pragma unroll 4
-                for (int i = 0; i < BM / 4; i++) {
-                    const int m = (tid >> 5) + 4 * i;
-                    const int cam = rowCam[m];
-                    float v = 0.f;
-                    if (kIn && cam >= 0) {
-                        int iy = ys[rowOy[m] * kh + ky];
-                        int ix = xt[rowOx[m] * kw + kx];
-                        if (iy >= 0 && ix >= 0) v = load_f(&xs[cam][((size_t) iy * Win + ix) * Cin + chan]);
-                    }
-                    As[m][k] = to_smem(v, (S*) nullptr);
-                }
-            }
-            {   // B tile: thread owns column n, rows (tid / 64) + 2i
-                const int n = tid & 63;
-                const bool nIn = n0 + n < Cgo;
-#pragma unroll 4
-                for (int i = 0; i < BK / 2; i++) {
-                    const int k = (tid >> 6) + 2 * i, kk = k0 + k;
-                    float v = (nIn && kk < K) ? load_f(&Wg[(size_t) kk * Cgo + n0 + n]) : 0.f;
-                    Bs[k][n] = to_smem(v, (S*) nullptr);
-                }
-            }
+#pragma unroll
+            for (int i = 0; i < BM / 4; i++) As[(tid >> 5) + 4 * i][tid & 31] = to_smem(aNext[i], (S*) nullptr);
+#pragma unroll
+            for (int i = 0; i < BK / 2; i++) Bs[(tid >> 6) + 2 * i][tid & 63] = to_smem(bNext[i], (S*) nullptr);
             __syncthreads();
+            if (k0 + BK < K) gather(k0 + BK);
             if constexpr (MODE == 0) {
                 const int tm = tid >> 4, tn = tid & 15;
 #pragma unroll 8
@@ -551,6 +600,7 @@ TYPED(store_output, P_STORE, (v, s, C, HW))
 #define P_DETECT(T) (T* const* x, T* const* c, u8* const* im, u8* const* d, const int* kf, int* cc, int C, int HW, \
                      float th, int rec)
 TYPED(detect_commit, P_DETECT, (x, c, im, d, kf, cc, C, HW, th, rec))
+TYPED(detect_commit_wide, P_DETECT, (x, c, im, d, kf, cc, C, HW, th, rec))
 #define P_DIFF(T) (T* const* f, T* const* v, u8* const* m, const int* kf, int* cc, int C, int plane)
 TYPED(diff_copy, P_DIFF, (f, v, m, kf, cc, C, plane))
 #define P_DW(T) (T* const* x, T* const* o, const float* W, const float* b, const int* l, const int* cp, int fc, \

@@ -93,7 +93,10 @@ final class ConvStep extends CudaStep {
         long x, list, count;
         int fixed;
         if (run.mode() == BatchRunner.Mode.CHANGE_BASED) {
-            l.launch("detect_commit" + plan.suffix(), BatchRunner.blocks(inPlane), cams, Launcher.BLOCK, run.val(in),
+            // wide inputs: a warp per position, so that a position's channels are read coalesced
+            boolean wide = cin >= 32;
+            l.launch((wide ? "detect_commit_wide" : "detect_commit") + plan.suffix(),
+                    BatchRunner.blocks(wide ? 32L * inPlane : inPlane), cams, Launcher.BLOCK, run.val(in),
                     run.committed(index), run.mask(in), run.detected(index), run.keyframes(), run.detectedCount(index),
                     cin, inPlane, threshold, plan.recursive() ? 1 : 0);
             l.launch("dilate_compact_u8", BatchRunner.blocks(outPlane), cams, Launcher.BLOCK, run.detected(index),
