@@ -22,6 +22,8 @@ final class Transfers implements AutoCloseable {
     private DeviceBuffer mask;
     private DeviceBuffer stage;
     private PinnedBuffer stageHost;
+    private long stageValues;
+    private long maskBytes;
 
     Transfers(Launcher launcher, DeviceMemoryPool pool, Precision precision) {
         this.launcher = launcher;
@@ -104,15 +106,15 @@ final class Transfers implements AutoCloseable {
     }
 
     private void ensureStage(SlotLayout layout) {
-        if (stage == null || stage.bytes() < 4L * layout.size() || mask.bytes() < layout.plane()) {
-            pool.release(stage);
-            pool.release(mask);
-            if (stageHost != null) stageHost.close();
-            long values = Math.max(layout.size(), stage == null ? 0 : stage.bytes() / 4);
-            stage = pool.allocate(4L * values);
-            stageHost = new PinnedBuffer(4L * values);
-            mask = pool.allocate(Math.max(layout.plane(), values));
-        }
+        if (stageValues >= layout.size() && maskBytes >= layout.plane()) return;
+        pool.release(stage);
+        pool.release(mask);
+        if (stageHost != null) stageHost.close();
+        stageValues = Math.max(stageValues, layout.size());
+        maskBytes = Math.max(maskBytes, layout.plane());
+        stage = pool.allocate(4L * stageValues);
+        stageHost = new PinnedBuffer(4L * stageValues);
+        mask = pool.allocate(maskBytes);
     }
 
     private void sync() {

@@ -3,6 +3,7 @@ package org.cbinfer.kernels.cuda;
 import static org.cbinfer.kernels.cuda.GpuCheck.assumeGpu;
 import static org.cbinfer.kernels.cuda.GpuCheck.cpu;
 import static org.cbinfer.kernels.cuda.GpuCheck.gpu;
+import static org.cbinfer.kernels.cuda.GpuCheck.networkTolerance;
 import static org.cbinfer.kernels.cuda.GpuCheck.tolerance;
 import static org.cbinfer.kernels.cuda.GpuCheck.worst;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -70,7 +71,7 @@ class CudaNetworksTest {
             }
             System.out.printf("[gpu net] %-8s %s th %.3f: dense %.2e, cb vs dense %.2e, cb vs cpu cb %.2e, MACs %.3f of dense%n",
                     label, p.label(), threshold, worstDense, worstCb, worstCbVsCpuCb, macs / (double) denseMacs);
-            assertTrue(worstDense <= tolerance(p), label + " dense relative error " + worstDense);
+            assertTrue(worstDense <= networkTolerance(p), label + " dense relative error " + worstDense);
             assertTrue(worstCbVsCpuCb <= tol, label + " change-based vs CPU change-based: " + worstCbVsCpuCb + " > " + tol);
             assertTrue(macs < denseMacs, label + ": later frames must be partial passes");
         }
@@ -81,7 +82,7 @@ class CudaNetworksTest {
     void posenetOnVtestFramesAgreesWithTheCpu(Precision p) throws IOException {
         Graph g = model("posenet");
         List<Tensor> frames = vtest("posenet", "vtest_f100-109_385x385.rgb");
-        compare("posenet", g, frames, p, 0f, tolerance(p));
+        compare("posenet", g, frames, p, 0f, networkTolerance(p));
     }
 
     @ParameterizedTest
@@ -89,7 +90,7 @@ class CudaNetworksTest {
     void selfieOnVtestFramesAgreesWithTheCpu(Precision p) throws IOException {
         Graph g = model("selfie");
         List<Tensor> frames = vtest("selfie", "vtest_f100-104_256x256.rgb");
-        compare("selfie", g, frames, p, 0f, tolerance(p));
+        compare("selfie", g, frames, p, 0f, networkTolerance(p));
     }
 
     @Test

@@ -24,12 +24,25 @@ final class GpuCheck {
         Assumptions.assumeTrue(Cuda.available(), () -> "skipped: no GPU here (" + Cuda.unavailableReason() + ")");
     }
 
-    /** The bound on relative L2 error vs the fp32 CPU reference, dense or change-based at threshold 0. */
+    /** The bound on relative L2 error of one op vs the fp32 CPU reference, dense or change-based at threshold 0. */
     static double tolerance(Precision p) {
         return switch (p) {
             case FP32 -> 1e-4;
             case TF32 -> 1e-3;
             case FP16 -> 1e-2;
+        };
+    }
+
+    /**
+     * The bound for whole deep networks: rounding compounds over tens of layers. Measured on posenet (28 layers,
+     * outputs up to +-114) on an H100: TF32 9.3e-3 (PyTorch/cuDNN's TF32 gives 3.1e-3 on the same check), fp16
+     * 1.5e-2 (cuDNN fp16 channels-last: 2.2e-2); fp32 stays at the op bound.
+     */
+    static double networkTolerance(Precision p) {
+        return switch (p) {
+            case FP32 -> 1e-4;
+            case TF32 -> 2e-2;
+            case FP16 -> 3e-2;
         };
     }
 
