@@ -59,19 +59,10 @@ final class ConvKernel extends Kernel {
                 op.weight().data(), op.bias(), op.activation());
     }
 
-    /** Rearranges [Cin, Cout/g, kh, kw] into [Cout][Cin/g * kh * kw] so the same gather-multiply applies. */
+    /** The same gather-multiply with the weights in forward layout (see {@link ConvTranspose2d#forwardWeights()}). */
     static ConvKernel transposed(ConvTranspose2d op, int[] in, int[] out) {
-        int cin = op.inChannels(), g = op.groups(), cinG = cin / g, coutG = op.weight().dim(1);
-        int kh = op.kernel(0), kw = op.kernel(1), kk = kh * kw;
-        float[] src = op.weight().data();
-        float[] w = new float[g * coutG * cinG * kk];
-        for (int ci = 0; ci < cin; ci++) {
-            int grp = ci / cinG, cil = ci % cinG;
-            for (int j = 0; j < coutG; j++) {
-                int co = grp * coutG + j;
-                System.arraycopy(src, (ci * coutG + j) * kk, w, (co * cinG + cil) * kk, kk);
-            }
-        }
+        int g = op.groups(), kh = op.kernel(0), kw = op.kernel(1);
+        float[] w = op.forwardWeights();
         return new ConvKernel(in, out, g, kh, kw, AxisMap.transposed(op, 0, in[2], out[2]),
                 AxisMap.transposed(op, 1, in[3], out[3]), w, op.bias(), op.activation());
     }

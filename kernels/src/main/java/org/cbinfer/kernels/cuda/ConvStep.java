@@ -3,14 +3,15 @@ package org.cbinfer.kernels.cuda;
 import org.cbinfer.kernels.cpu.CpuPlan;
 import org.cbinfer.kernels.graph.ops.Activation;
 import org.cbinfer.kernels.graph.ops.Conv2d;
+import org.cbinfer.kernels.graph.ops.ConvTranspose2d;
 import org.cbinfer.kernels.plan.AxisMap;
 
 /**
  * A change-based convolution: fused change detection and commit against the committed input, dilation of the
  * detected positions through the receptive field into the batch's list of affected outputs, then the
  * convolution of the committed input at the listed positions only (gather-GEMM-scatter, bias and activation
- * fused). Depthwise convolutions use a direct kernel; every other form (plain, strided, dilated, grouped) the
- * tiled GEMM of the plan's precision.
+ * fused). Depthwise convolutions use a direct kernel; every other form (plain, strided, dilated, grouped,
+ * transposed) the tiled GEMM of the plan's precision.
  */
 final class ConvStep extends CudaStep {
     private final CudaPlan plan;
@@ -31,28 +32,45 @@ final class ConvStep extends CudaStep {
     private final DeviceBuffer rows;
     private final DeviceBuffer cols;
 
-    ConvStep(int index, CpuPlan.Step cpu, Conv2d op, CudaPlan plan, float threshold, Transfers transfers) {
+    /** A convolution of the given geometry; {@code weight} in forward layout [Cout][Cin/g][kh][kw]. */
+    private ConvStep(int index, CpuPlan.Step cpu, CudaPlan plan, float threshold, Transfers transfers, float[] weight,
+                     float[] bias, int groups, int kh, int kw, AxisMap ys, AxisMap xs, Activation activation) {
         super(index, cpu);
         this.plan = plan;
         int[] in = cpu.inputShapes()[0];
         int[] out = cpu.outputShape();
         this.cin = in[1];
         this.cout = out[1];
-        this.groups = op.groups();
-        this.kh = op.window().kernelH();
-        this.kw = op.window().kernelW();
+        this.groups = groups;
+        this.kh = kh;
+        this.kw = kw;
         this.inW = in[3];
         this.inPlane = in[2] * in[3];
         this.outH = out[2];
         this.outW = out[3];
         this.depthwise = groups > 1 && groups == cin;
         this.threshold = threshold;
-        this.activation = op.activation();
-        float[] w = op.weight().data();
-        this.weights = depthwise ? transfers.floats(w) : transfers.elements(gemmLayout(w));
-        this.bias = transfers.floats(op.bias() != null ? op.bias() : new float[cout]);
-        this.rows = transfers.ints(AxisMap.window(op.window(), 0, in[2], outH).sources());
-        this.cols = transfers.ints(AxisMap.window(op.window(), 1, in[3], outW).sources());
+        this.activation = activation;
+        this.weights = depthwise ? transfers.floats(weight) : transfers.elements(gemmLayout(weight));
+        this.bias = transfers.floats(bias != null ? bias : new float[cout]);
+        this.rows = transfers.ints(ys.sources());
+        this.cols = transfers.ints(xs.sources());
+    }
+
+    static ConvStep forward(int index, CpuPlan.Step cpu, Conv2d op, CudaPlan plan, float threshold, Transfers transfers) {
+        int[] in = cpu.inputShapes()[0], out = cpu.outputShape();
+        return new ConvStep(index, cpu, plan, threshold, transfers, op.weight().data(), op.bias(), op.groups(),
+                op.window().kernelH(), op.window().kernelW(), AxisMap.window(op.window(), 0, in[2], out[2]),
+                AxisMap.window(op.window(), 1, in[3], out[3]), op.activation());
+    }
+
+    /** A transposed convolution: the same gather-GEMM over the transposed tap tables. */
+    static ConvStep transposed(int index, CpuPlan.Step cpu, ConvTranspose2d op, CudaPlan plan, float threshold,
+                               Transfers transfers) {
+        int[] in = cpu.inputShapes()[0], out = cpu.outputShape();
+        return new ConvStep(index, cpu, plan, threshold, transfers, op.forwardWeights(), op.bias(), op.groups(),
+                op.kernel(0), op.kernel(1), AxisMap.transposed(op, 0, in[2], out[2]), AxisMap.transposed(op, 1, in[3], out[3]),
+                op.activation());
     }
 
     /** [Cout][Cin/g][kh][kw] to [g][(ky, kx, ci)][Cout/g]: the GEMM's B matrix per group, k in gather order. */

@@ -74,11 +74,10 @@ final class CudaPlan implements AutoCloseable {
     private CudaStep stepFor(int index, CpuPlan.Step step, Thresholds thresholds, Transfers transfers) {
         Op op = step.node().op();
         if (op instanceof Conv2d c) {
-            return new ConvStep(index, step, c, this, thresholds.of(step.node().name()), transfers);
+            return ConvStep.forward(index, step, c, this, thresholds.of(step.node().name()), transfers);
         }
-        if (op instanceof ConvTranspose2d) {
-            throw new ModelException(step.node().name(), "the CUDA backend has no transposed convolution yet;"
-                    + " run this model on the CPU backend (--backend cpu)");
+        if (op instanceof ConvTranspose2d t) {
+            return ConvStep.transposed(index, step, t, this, thresholds.of(step.node().name()), transfers);
         }
         if (op instanceof Pool p) return new PoolStep(index, step, p, this, transfers);
         if (op instanceof GlobalAveragePool) return new GlobalAveragePoolStep(index, step, this);

@@ -21,7 +21,6 @@ import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.graph.Graph;
-import org.cbinfer.kernels.graph.ops.ConvTranspose2d;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.io.tfjs.GoldenFrames;
 import org.cbinfer.kernels.tensor.Tensor;
@@ -107,7 +106,6 @@ class CudaNetworksTest {
         int run = 0;
         for (long seed = 1; seed <= 60; seed++) {
             RandomGraphs.Generated gen = RandomGraphs.generate(seed, false);
-            if (gen.graph().nodes().stream().anyMatch(n -> n.op() instanceof ConvTranspose2d)) continue; // CPU only
             List<Tensor> frames = RandomGraphs.frames(seed, gen.inputShape(), 6, 0.05f);
             try (Backend cpu = cpu(gen.graph(), 0f); Backend gpu = gpu(gen.graph(), 0f, Precision.FP32)) {
                 String input = gen.graph().inputs().get(0).name();
@@ -123,7 +121,6 @@ class CudaNetworksTest {
             run++;
         }
         System.out.println("[gpu net] random graphs run: " + run);
-        assertTrue(run >= 30, "too few random graphs without transposed convolutions: " + run);
     }
 
     @Test

@@ -23,6 +23,26 @@ public record ConvTranspose2d(Tensor weight, float[] bias, int strideH, int stri
         if (activation == null) activation = Activation.IDENTITY;
     }
 
+    /**
+     * The weights rearranged from [Cin, Cout/g, kh, kw] into a forward convolution's [Cout, Cin/g, kh, kw]: with
+     * the transposed tap tables ({@code AxisMap.transposed}) the op is then the same gather-multiply as a
+     * convolution, which is how both backends compute it.
+     */
+    public float[] forwardWeights() {
+        int cin = inChannels(), g = groups, cinG = cin / g, coutG = weight.dim(1);
+        int kk = kernel(0) * kernel(1);
+        float[] src = weight.data();
+        float[] w = new float[g * coutG * cinG * kk];
+        for (int ci = 0; ci < cin; ci++) {
+            int grp = ci / cinG, cil = ci % cinG;
+            for (int j = 0; j < coutG; j++) {
+                int co = grp * coutG + j;
+                System.arraycopy(src, (ci * coutG + j) * kk, w, (co * cinG + cil) * kk, kk);
+            }
+        }
+        return w;
+    }
+
     public int inChannels() {
         return weight.dim(0);
     }
