@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -116,6 +118,11 @@ public final class StreamingJob {
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         env.setParallelism(config.parallelism);
         env.enableCheckpointing(config.checkpointing.intervalMs);
+        // the JobManager's memory storage takes 5 MB per operator state; one camera of PoseNet holds more
+        Configuration storage = new Configuration();
+        storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointing.dir);
+        env.configure(storage);
         String bootstrap = config.kafka.bootstrap;
 
         FrameSources.Builder sb = FrameSources.kafka(bootstrap, config.topics.frames, config.kafka.groupId);
