@@ -219,7 +219,7 @@ public final class EmbeddedDemo {
                 "model: {kind: pose, scale: pm1}",
                 "checkpointing: {intervalMs: 2000, exactlyOnce: false}",
                 "topics: {metrics: " + METRICS + "}",
-                "metrics: {everyFrames: 10}",
+                "metrics: {everyFrames: " + Math.min(10, options.frames()) + ", everySeconds: 5}",
                 ""));
         return JobConfig.load(yaml, List.of(
                 "kafka.bootstrap=" + bootstrap,
@@ -271,6 +271,11 @@ public final class EmbeddedDemo {
                     return "replay failed: " + s.error();
                 }
                 if (!replayThread.isAlive() && stats.values().stream().allMatch(x -> x.done(options.frames()))) {
+                    // the figures of the last frames come a moment after their results
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofSeconds(1))) {
+                        count(r, stats);
+                        files.write(r);
+                    }
                     printProgress(out, stats, (System.nanoTime() - t0) / 1e9);
                     return "completed";
                 }
