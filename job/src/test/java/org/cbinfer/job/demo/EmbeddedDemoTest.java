@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded demo end to end: 2 cameras x 8 small frames; while it runs, the dashboard's REST API shows the
+ * The embedded demo end to end: 2 cameras x 10 small frames at 2 fps; while it runs, the dashboard's REST API shows the
  * job and the inference operator's own metrics (frames processed, batch sizes, device memory); the run
  * directory holds the results, the per-camera figures and the checkpoints.
  */
@@ -40,7 +40,7 @@ class EmbeddedDemoTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        EmbeddedDemo demo = new EmbeddedDemo(new EmbeddedDemo.Options(2, 8, 129, 97, 0.03f, port, 4, Duration.ofSeconds(1), run));
+        EmbeddedDemo demo = new EmbeddedDemo(new EmbeddedDemo.Options(2, 10, 129, 97, 0.03f, port, 2, Duration.ofSeconds(1), run));
 
         AtomicBoolean running = new AtomicBoolean(true);
         Set<String> jobNames = ConcurrentHashMap.newKeySet();
@@ -89,7 +89,7 @@ class EmbeddedDemoTest {
 
         assertTrue(s.complete(), s.ending());
         assertEquals(2, s.cameras().size(), text);
-        assertEquals(16, s.framesIn(), text);
+        assertEquals(20, s.framesIn(), text);
         assertEquals(s.framesIn(), s.results() + s.deadLetters(), text);
         assertEquals(2, s.keyframes(), text);
         assertTrue(s.jobStatus().equals("CANCELED") || s.jobStatus().equals("FINISHED"), s.jobStatus());
@@ -103,7 +103,7 @@ class EmbeddedDemoTest {
         }
         assertTrue(framesProcessed.get() > 0, "framesProcessed counted up while the demo ran");
 
-        assertEquals(16, Files.readAllLines(run.resolve("results.jsonl")).size(), "results written to the run directory");
+        assertEquals(20, Files.readAllLines(run.resolve("results.jsonl")).size(), "results written to the run directory");
         assertTrue(Files.readAllLines(run.resolve("camera-metrics.jsonl")).size() >= 1, "per-camera figures in the run directory");
     }
 
