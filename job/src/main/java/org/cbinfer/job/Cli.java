@@ -18,10 +18,9 @@ public final class Cli {
     private static final String USAGE = String.join("\n",
             "usage: bin/cbinfer <command> [options]",
             "commands:",
-            "  bench     time a backend dense and change-based with many cameras; export for the PyTorch peer",
-            "  demo      the engine on the sample video: change-based PoseNet vs dense, live figures",
-            "  streaming-demo  EXPERIMENTAL: Kafka + Flink (dashboard :8081) in process, cameras replaying the",
-            "            sample video through the streaming job; known to restart its job on long runs",
+            "  demo      embedded: Kafka + Flink (dashboard :8081) in process, cameras replaying the sample video",
+            "            through the streaming job with PoseNet, per-camera progress and a summary",
+            "  engine-demo  the engine alone on the sample video: change-based PoseNet vs dense, live figures",
             "  infer     run a model over video or raw frames, write outputs, manifest.json, stats.json",
             "  inspect   print a model's layer table (op, shapes, weights, MACs)",
             "  job       the streaming job: Kafka frames -> change-based inference -> Kafka results",
@@ -31,6 +30,7 @@ public final class Cli {
     private Cli() {}
 
     public static void main(String[] argv) {
+        CliLogging.install();
         System.exit(run(Arrays.asList(argv), System.out, System.err));
     }
 
@@ -42,10 +42,14 @@ public final class Cli {
         }
         String command = argv.get(0);
         List<String> rest = argv.subList(1, argv.size());
+        if (command.equals("demo") && rest.contains("--engine-only")) {
+            command = "engine-demo";
+            rest = rest.stream().filter(a -> !a.equals("--engine-only")).toList();
+        }
         String usage = switch (command) {
             case "bench" -> BenchCommand.USAGE;
-            case "demo" -> DemoCommand.USAGE;
-            case "streaming-demo" -> EmbeddedDemoCommand.USAGE;
+            case "demo" -> EmbeddedDemoCommand.USAGE;
+            case "engine-demo" -> DemoCommand.USAGE;
             case "infer" -> InferCommand.USAGE;
             case "inspect" -> InspectCommand.USAGE;
             case "job" -> StreamingJob.USAGE;
@@ -63,8 +67,8 @@ public final class Cli {
         try {
             return switch (command) {
                 case "bench" -> BenchCommand.run(rest, out);
-                case "demo" -> DemoCommand.run(rest, out);
-                case "streaming-demo" -> EmbeddedDemoCommand.run(rest, out);
+                case "demo" -> EmbeddedDemoCommand.run(rest, out);
+                case "engine-demo" -> DemoCommand.run(rest, out);
                 case "infer" -> InferCommand.run(rest, out);
                 case "produce" -> ProduceCommand.run(rest, out);
                 case "job" -> StreamingJob.run(rest, out);

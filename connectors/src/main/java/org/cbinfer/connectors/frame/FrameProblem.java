@@ -22,6 +22,11 @@ public enum FrameProblem {
     CORRUPT_IMAGE,
     /** A valid image of a kind the decoder does not handle (e.g. CMYK JPEG, 16-bit PNG). */
     UNSUPPORTED_IMAGE,
+    /**
+     * A good frame the processing would not take (e.g. the inference operator's duplicate or out-of-order
+     * sequence number, pixels that do not match the size); the detail says why.
+     */
+    REJECTED,
     /** Anything else (a bug): the message carries the exception. */
     INTERNAL
 }

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -37,22 +39,27 @@ import org.cbinfer.job.stream.JobConfig;
 import org.cbinfer.job.stream.StreamingJob;
 
 /**
- * The embedded streaming demo ({@code bin/cbinfer streaming-demo}, experimental): a Kafka broker (KRaft, loopback) and a local Flink cluster
+ * The embedded streaming demo ({@code bin/cbinfer demo}): a Kafka broker (KRaft, loopback) and a local Flink cluster
  * (MiniCluster with its web dashboard) in this JVM, the topics, {@code N} cameras replaying vtest.avi into
- * the frames topic, and {@link StreamingJob} with PoseNet on the CPU in between. A monitor reads the three
- * topics and prints per-camera progress; when every camera's frames are accounted for (results or dead
- * letters), or on {@link #stop()}, it cancels the job, shuts everything down and returns the summary.
+ * the frames topic, and {@link StreamingJob} with PoseNet in between. A monitor reads the topics, prints
+ * per-camera progress and writes the results and dead letters to the run directory; when every camera's frames
+ * are accounted for (results or dead letters), or on {@link #stop()}, it cancels the job, shuts everything down
+ * and returns the summary. A failing job is reported with its cause (and gives up after a few restarts).
  */
 public final class EmbeddedDemo {
-    static final String FRAMES = "frames", RESULTS = "results", DEAD_LETTERS = "dead-letters";
+    static final String FRAMES = "frames", RESULTS = "results", DEAD_LETTERS = "dead-letters", METRICS = "camera-metrics";
+    /** Restarts the job gets after a failure before the demo reports it failed. */
+    static final int RESTART_ATTEMPTS = 2;
 
     /**
      * @param fps       frames per second per camera: negative = the video's own rate, 0 = as fast as possible
      * @param progress  time between progress blocks; zero = summary only
+     * @param runDir    where the results, dead letters, per-camera metrics and checkpoints go
      */
     public record Options(int cameras, int frames, int width, int height, float threshold, int port, double fps,
-                          Duration progress) {
+                          Duration progress, Path runDir) {
         public Options {
+            java.util.Objects.requireNonNull(runDir, "runDir");
             if (cameras < 1) throw new IllegalArgumentException("cameras must be at least 1, got " + cameras);
             if (frames < 1) throw new IllegalArgumentException("frames must be at least 1, got " + frames);
             if (width < 1 || height < 1) throw new IllegalArgumentException("bad size " + width + "x" + height);
@@ -106,14 +113,15 @@ public final class EmbeddedDemo {
         long t0 = System.nanoTime();
         int parallelism = Math.max(1, Math.min(o.cameras(), Runtime.getRuntime().availableProcessors()));
         out.printf(Locale.ROOT, "CBinfer embedded demo: %d camera%s x %d frames of vtest.avi at %dx%d, threshold %.3f, "
-                        + "PoseNet on the CPU, parallelism %d%n", o.cameras(), o.cameras() == 1 ? "" : "s", o.frames(),
+                        + "PoseNet, parallelism %d%n", o.cameras(), o.cameras() == 1 ? "" : "s", o.frames(),
                 o.width(), o.height(), o.threshold(), parallelism);
+        Files.createDirectories(o.runDir());
+        out.println("run directory: " + o.runDir());
 
         EmbeddedKafka kafka = null;
         MiniCluster flink = null;
         Thread replayThread = null;
         CameraReplay replay = null;
-        Path tmp = Files.createTempDirectory("cbinfer-demo");
         JobID jobId = null;
         String jobStatus = "not started";
         String ending;
@@ -124,20 +132,28 @@ public final class EmbeddedDemo {
             kafka.createTopic(FRAMES, parallelism, Map.of());
             kafka.createTopic(RESULTS, parallelism, Map.of());
             kafka.createTopic(DEAD_LETTERS, 1, Map.of());
-            out.printf("kafka broker (in process) at %s; topics %s, %s, %s%n", bootstrap, FRAMES, RESULTS, DEAD_LETTERS);
+            kafka.createTopic(METRICS, 1, Map.of());
+            out.printf("kafka broker (in process) at %s; topics %s, %s, %s, %s%n", bootstrap, FRAMES, RESULTS, DEAD_LETTERS,
+                    METRICS);
 
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, o.port());
             conf.set(RestOptions.BIND_ADDRESS, "localhost");
             conf.set(RestOptions.ADDRESS, "localhost");
+            // the dashboard shows operator metrics fresh (its default refresh is 10 s)
+            conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
             flink = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                     .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
             flink.start();
             java.net.URI rest = flink.getRestAddress().get(30, TimeUnit.SECONDS);
             out.println("flink dashboard: " + (o.port() == 0 ? rest : "http://localhost:" + o.port()));
 
-            JobConfig config = jobConfig(tmp, bootstrap, parallelism);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+            JobConfig config = jobConfig(bootstrap, parallelism);
+            Configuration jobConf = new Configuration();
+            jobConf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            jobConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
+            jobConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
             StreamingJob.build(env, config);
             StreamGraph graph = env.getStreamGraph();
             graph.setJobName("cbinfer demo: " + o.cameras() + " cameras -> posenet");
@@ -181,7 +197,6 @@ public final class EmbeddedDemo {
                 flink.close();
             }
             if (kafka != null) kafka.close();
-            deleteQuietly(tmp);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long in = 0, res = 0, dead = 0, keys = 0;
@@ -196,22 +211,28 @@ public final class EmbeddedDemo {
         return s;
     }
 
-    private JobConfig jobConfig(Path tmp, String bootstrap, int parallelism) throws Exception {
-        Path yaml = tmp.resolve("demo-job.yaml");
+    private JobConfig jobConfig(String bootstrap, int parallelism) throws Exception {
+        Path yaml = options.runDir().resolve("demo-job.yaml");
         Files.writeString(yaml, String.join("\n",
                 "kafka: {groupId: cbinfer-demo}",
                 "source: {startingOffsets: earliest, bounded: false}",
                 "model: {kind: pose, scale: pm1}",
                 "checkpointing: {intervalMs: 2000, exactlyOnce: false}",
+                "topics: {metrics: " + METRICS + "}",
+                "metrics: {everyFrames: " + Math.min(10, options.frames()) + ", everySeconds: 5}",
                 ""));
         return JobConfig.load(yaml, List.of(
                 "kafka.bootstrap=" + bootstrap,
                 "model.path=" + DataPaths.resolve("models/tfjs/posenet.json"),
                 "thresholds.default=" + options.threshold(),
+                "checkpointing.dir=" + options.runDir().resolve("checkpoints").toAbsolutePath().toUri(),
                 "parallelism=" + parallelism));
     }
 
-    /** Reads the topics until done, stopped, the job ended or the replay failed; returns how it ended. */
+    /**
+     * Reads the topics until done, stopped, the job ended or the replay failed; returns how it ended. Results,
+     * dead letters and per-camera metrics are appended to the run directory as JSON lines.
+     */
     private String monitor(PrintStream out, String bootstrap, MiniCluster flink, JobID jobId, Thread replayThread,
                            AtomicReference<Object> replayOutcome, Map<String, CameraStats> stats, long t0) throws Exception {
         Properties p = new Properties();
@@ -222,16 +243,21 @@ public final class EmbeddedDemo {
         long progressNanos = options.progress().toNanos();
         long nextProgress = System.nanoTime() + progressNanos;
         long lastStatusCheck = 0;
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        JobStatus lastStatus = null;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             RunFiles files = new RunFiles(options.runDir())) {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : List.of(FRAMES, RESULTS, DEAD_LETTERS)) {
+            for (String topic : List.of(FRAMES, RESULTS, DEAD_LETTERS, METRICS)) {
                 c.partitionsFor(topic, Duration.ofSeconds(10)).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
             }
             c.assign(parts);
             c.seekToBeginning(parts);
             for (int i = 0; i < options.cameras(); i++) stats.put("cam-" + i, new CameraStats("cam-" + i));
             while (true) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) count(r, stats);
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    count(r, stats);
+                    files.write(r);
+                }
                 long now = System.nanoTime();
                 if (progressNanos > 0 && now >= nextProgress) {
                     printProgress(out, stats, (now - t0) / 1e9);
@@ -245,19 +271,43 @@ public final class EmbeddedDemo {
                     return "replay failed: " + s.error();
                 }
                 if (!replayThread.isAlive() && stats.values().stream().allMatch(x -> x.done(options.frames()))) {
+                    // the figures of the last frames come a moment after their results
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofSeconds(1))) {
+                        count(r, stats);
+                        files.write(r);
+                    }
                     printProgress(out, stats, (System.nanoTime() - t0) / 1e9);
                     return "completed";
                 }
                 if (now - lastStatusCheck > 1_000_000_000L) {
                     lastStatusCheck = now;
                     JobStatus js = flink.getJobStatus(jobId).get(10, TimeUnit.SECONDS);
+                    if (js != lastStatus && (js == JobStatus.RESTARTING || js.isGloballyTerminalState())) {
+                        out.println("job " + js + ": " + failureCause(flink, jobId));
+                    }
+                    lastStatus = js;
                     if (js.isGloballyTerminalState()) return "job ended early: " + js;
                 }
             }
         }
     }
 
+    /** The first line of the job's latest failure, or "no failure". */
+    private static String failureCause(MiniCluster flink, JobID jobId) {
+        try {
+            var failure = flink.getExecutionGraph(jobId).get(10, TimeUnit.SECONDS).getFailureInfo();
+            if (failure == null) return "no failure";
+            Throwable t = failure.getException();
+            String text = failure.getExceptionAsString();
+            for (Throwable c = t; c != null; c = c.getCause()) text = c.getMessage() == null ? c.toString() : c.getMessage();
+            return text.lines().findFirst().orElse(text);
+        } catch (Exception e) {
+            return "cause unknown (" + e + ")";
+        }
+    }
+
     private void count(ConsumerRecord<byte[], byte[]> r, Map<String, CameraStats> stats) {
+        if (r.topic().equals(METRICS)) return;
         String camera = r.key() == null ? "?" : new String(r.key(), StandardCharsets.UTF_8);
         CameraStats s = stats.computeIfAbsent(camera, CameraStats::new);
         switch (r.topic()) {
@@ -305,13 +355,5 @@ public final class EmbeddedDemo {
         out.printf(Locale.ROOT, "total   %9d  %7d  %12d  %9d  %12s%n", s.framesIn(), s.results(), s.deadLetters(),
                 s.keyframes(), pct(n == 0 ? Double.NaN : sum / n));
         out.printf(Locale.ROOT, "throughput: %.2f frames/s over all cameras%n", s.results() / s.seconds());
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (Exception ignored) {
-            // a temp dir left behind is harmless
-        }
     }
 }

@@ -1,21 +1,26 @@
 package org.cbinfer.job.demo;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.cbinfer.job.CliLogging;
 import org.cbinfer.job.cli.Args;
 
 /**
- * {@code streaming-demo} (experimental; see {@link EmbeddedDemo}). Ctrl-C stops it cleanly and still prints
- * the summary. Known problem: on long runs (4 cameras x 100 frames on 2 cores) the job restarts repeatedly,
- * cause not yet found; small runs complete.
+ * {@code demo}: the product's embedded default (see {@link EmbeddedDemo}). Ctrl-C stops it cleanly and still
+ * prints the summary. Flink's and Kafka's logs go to {@code cbinfer.log} in the run directory.
+ * {@code demo --engine-only} is the engine-only demo ({@code engine-demo}).
  */
 public final class EmbeddedDemoCommand {
     public static final String USAGE = String.join("\n",
-            "streaming-demo [--cameras N] [--frames N] [--size WxH] [--threshold T] [--port P] [--fps F] [--progress SECONDS]",
+            "demo [--cameras N] [--frames N] [--size WxH] [--threshold T] [--port P] [--fps F] [--progress SECONDS] [--out DIR]",
             "  a Kafka broker and a local Flink cluster (dashboard on --port) in this process; N cameras replay",
             "  vtest.avi into Kafka; the streaming job runs PoseNet change-based on the CPU; per-camera progress",
             "  --cameras   cameras (default 4, start offsets spread over the video)",
@@ -24,22 +29,34 @@ public final class EmbeddedDemoCommand {
             "  --threshold change threshold of every layer (default 0.03)",
             "  --port      Flink dashboard / REST port (default 8081; 0 = any free port)",
             "  --fps       frames per second per camera, 0 = as fast as possible (default: the video's 10 fps)",
-            "  --progress  seconds between progress blocks (default 2; 0 = summary only)");
+            "  --progress  seconds between progress blocks (default 2; 0 = summary only)",
+            "  --out       run directory: results.jsonl, dead-letters.jsonl, camera-metrics.jsonl, cbinfer.log,",
+            "              checkpoints/ (default runs/demo-<date>-<time>)",
+            "demo --engine-only [engine demo options]   (same as 'engine-demo': the engine alone, no Kafka/Flink)");
 
     private EmbeddedDemoCommand() {}
 
+    private static Path runDir(String out) {
+        if (out != null) return Path.of(out).toAbsolutePath();
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        return Path.of("runs", "demo-" + stamp).toAbsolutePath();
+    }
+
     public static int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("cameras", "frames", "size", "threshold", "port", "fps", "progress"), Set.of());
+        Args args = Args.parse(argv, Set.of("cameras", "frames", "size", "threshold", "port", "fps", "progress", "out"), Set.of());
         int[] size = args.size("size") == null ? new int[] {257, 193} : args.size("size");
         EmbeddedDemo.Options options;
         try {
             options = new EmbeddedDemo.Options(args.intValue("cameras", 4), args.intValue("frames", 100), size[0], size[1],
                     args.floatValue("threshold", 0.03f), args.intValue("port", 8081),
                     args.has("fps") ? args.floatValue("fps", 0) : -1,
-                    Duration.ofMillis(Math.round(1000.0 * args.floatValue("progress", 2))));
+                    Duration.ofMillis(Math.round(1000.0 * args.floatValue("progress", 2))), runDir(args.get("out", null)));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
+        // before anything starts Flink or Kafka (and with them log4j)
+        CliLogging.logTo(options.runDir().resolve("cbinfer.log"));
+        out.println("log: " + CliLogging.file());
         EmbeddedDemo demo = new EmbeddedDemo(options);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.cbinfer.kernels.backend.BackendBuilder;
+import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.tensor.ImageTensors;
 
@@ -31,6 +33,9 @@ public final class JobConfig {
     public ThresholdConfig thresholds = new ThresholdConfig();
     public int keyframeEvery = 0;
     public long cacheBudgetBytes = 2L << 30;
+    public BackendConfig backend = new BackendConfig();
+    public Batch batch = new Batch();
+    public Metrics metrics = new Metrics();
     public Checkpointing checkpointing = new Checkpointing();
     public int parallelism = 1;
     /** Test-only switches; all off by default. */
@@ -45,6 +50,32 @@ public final class JobConfig {
         public String frames = "frames";
         public String results = "results";
         public String deadLetters = "dead-letters";
+        /** Per-camera figures as JSON (see {@code metrics}); unset or empty: not written. */
+        public String metrics;
+    }
+
+    /** What runs the model: the CPU reference or the CUDA backend. */
+    public static final class BackendConfig {
+        /** cpu, cuda or auto (CUDA when a GPU and the project's CUDA kernels are present, else the CPU). */
+        public String kind = "auto";
+        /** CUDA device index. */
+        public int device = 0;
+        /** fp32, tf32 or fp16 (the CPU computes fp32 only). */
+        public String precision = "fp32";
+    }
+
+    /** Micro-batches: frames of different cameras processed together. */
+    public static final class Batch {
+        /** Most frames (each of another camera) in one batch; 1: every frame alone. */
+        public int maxSize = 8;
+        /** Longest a frame waits for its batch to fill (processing time). */
+        public long maxWaitMs = 20;
+    }
+
+    /** Per-camera figures on {@code topics.metrics}: one JSON per camera every so many frames or seconds. */
+    public static final class Metrics {
+        public int everyFrames = 100;
+        public long everySeconds = 10;
     }
 
     /** Where the source starts and whether it stops. */
@@ -75,6 +106,11 @@ public final class JobConfig {
 
     public static final class Checkpointing {
         public long intervalMs = 10_000;
+        /**
+         * Where checkpoints go (a file system URI or path; shared storage such as s3:// or hdfs:// on a cluster).
+         * Always a file system: a camera's state is megabytes, over the JobManager storage's 5 MB limit.
+         */
+        public String dir = Path.of(System.getProperty("java.io.tmpdir"), "cbinfer-checkpoints").toUri().toString();
         public boolean exactlyOnce = true;
         public String transactionalIdPrefix = "cbinfer";
     }
@@ -202,12 +238,42 @@ public final class JobConfig {
         }
         require(keyframeEvery >= 0, "keyframeEvery", "must be >= 0 (0: keyframes only on first sight), got " + keyframeEvery);
         require(cacheBudgetBytes > 0, "cacheBudgetBytes", "must be > 0, got " + cacheBudgetBytes);
+        require(backend != null && batch != null && metrics != null, "config", "a section is empty (null)");
+        backendKind();
+        precision();
+        require(backend.device >= 0, "backend.device", "must be >= 0, got " + backend.device);
+        require(batch.maxSize >= 1, "batch.maxSize", "must be >= 1, got " + batch.maxSize);
+        require(batch.maxWaitMs >= 0, "batch.maxWaitMs", "must be >= 0, got " + batch.maxWaitMs);
+        require(metrics.everyFrames >= 1, "metrics.everyFrames", "must be >= 1, got " + metrics.everyFrames);
+        require(metrics.everySeconds >= 1, "metrics.everySeconds", "must be >= 1, got " + metrics.everySeconds);
         require(checkpointing.intervalMs >= 10, "checkpointing.intervalMs",
                 "must be >= 10 ms, got " + checkpointing.intervalMs);
+        nonBlank(checkpointing.dir, "checkpointing.dir");
         if (checkpointing.exactlyOnce) nonBlank(checkpointing.transactionalIdPrefix, "checkpointing.transactionalIdPrefix");
         require(parallelism >= 1, "parallelism", "must be >= 1, got " + parallelism);
         require(testing != null, "testing", "is empty (null)");
         require(testing.failAfterFrames >= 0, "testing.failAfterFrames", "must be >= 0 (0: off), got " + testing.failAfterFrames);
+    }
+
+    public BackendBuilder.Kind backendKind() {
+        try {
+            return BackendBuilder.Kind.parse(String.valueOf(backend.kind));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key 'backend.kind': " + e.getMessage());
+        }
+    }
+
+    public Precision precision() {
+        try {
+            return Precision.parse(String.valueOf(backend.precision));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key 'backend.precision': " + e.getMessage());
+        }
+    }
+
+    /** True when per-camera figures are written ({@code topics.metrics} set). */
+    public boolean cameraMetrics() {
+        return topics.metrics != null && !topics.metrics.isBlank();
     }
 
     /** The input scaling named by {@code model.scale}. */

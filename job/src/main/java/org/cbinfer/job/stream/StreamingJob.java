@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -26,9 +28,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.cbinfer.connectors.frame.DeadLetter;
 import org.cbinfer.connectors.frame.FrameLimits;
 import org.cbinfer.connectors.frame.FrameProblem;
-import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.Incoming;
-import org.cbinfer.connectors.frame.SourcePosition;
 import org.cbinfer.connectors.kafka.FrameHeaders;
 import org.cbinfer.connectors.kafka.FrameSinks;
 import org.cbinfer.connectors.kafka.FrameSources;
@@ -36,9 +36,9 @@ import org.cbinfer.connectors.kafka.FrameStreams;
 import org.cbinfer.connectors.kafka.FrameTypes;
 import org.cbinfer.job.cli.Args;
 import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.operators.inference.CameraFigures;
 import org.cbinfer.operators.inference.CameraFrame;
 import org.cbinfer.operators.inference.ChangeBasedInferenceOperator;
-import org.cbinfer.operators.inference.FrameRejection;
 import org.cbinfer.operators.inference.InferenceOutput;
 import org.cbinfer.operators.inference.InferenceSettings;
 import org.cbinfer.operators.post.FrameGeometry;
@@ -116,6 +116,11 @@ public final class StreamingJob {
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         env.setParallelism(config.parallelism);
         env.enableCheckpointing(config.checkpointing.intervalMs);
+        // the JobManager's memory storage takes 5 MB per operator state; one camera of PoseNet holds more
+        Configuration storage = new Configuration();
+        storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointing.dir);
+        env.configure(storage);
         String bootstrap = config.kafka.bootstrap;
 
         FrameSources.Builder sb = FrameSources.kafka(bootstrap, config.topics.frames, config.kafka.groupId);
@@ -130,13 +135,7 @@ public final class StreamingJob {
 
         FrameStreams split = FrameStreams.split(in);
         split.frames().uid("split-frames");
-        FrameStreams decoded = FrameStreams.decode(split.frames(), FrameLimits.DEFAULT);
-        decoded.frames().uid("decode-frames");
-
-        SingleOutputStreamOperator<CameraFrame> cameraFrames = decoded.frames()
-                .map(StreamingJob::toCameraFrame)
-                .returns(TypeInformation.of(CameraFrame.class))
-                .name("to-camera-frames").uid("to-camera-frames");
+        SingleOutputStreamOperator<CameraFrame> cameraFrames = CameraFrames.decode(split.frames(), FrameLimits.DEFAULT);
 
         InferenceSettings settings = InferenceSettings.builder()
                 .model(Path.of(config.model.path).toAbsolutePath().toString())
@@ -144,6 +143,9 @@ public final class StreamingJob {
                 .thresholds(config.thresholdValues())
                 .keyframeEvery(config.keyframeEvery)
                 .cacheBudgetBytes(config.cacheBudgetBytes)
+                .backend(config.backendKind(), config.backend.device, config.precision())
+                .batch(config.batch.maxSize, config.batch.maxWaitMs)
+                .figuresEvery(config.metrics.everyFrames, config.metrics.everySeconds * 1000)
                 .build();
         SingleOutputStreamOperator<InferenceOutput> inferred = cameraFrames
                 .keyBy(CameraFrame::camera)
@@ -151,7 +153,7 @@ public final class StreamingJob {
                         new ChangeBasedInferenceOperator(settings))
                 .uid("change-based-inference");
         DataStream<DeadLetter> rejected = inferred.getSideOutput(ChangeBasedInferenceOperator.REJECTED)
-                .map(StreamingJob::toDeadLetter)
+                .map(CameraFrames::toDeadLetter)
                 .returns(FrameTypes.DEAD_LETTER)
                 .name("rejected-to-dead-letters").uid("rejected-to-dead-letters");
 
@@ -175,42 +177,17 @@ public final class StreamingJob {
                     .name("testing-fail-once").uid("testing-fail-once");
         }
         toSink.sinkTo(resultSink.build()).name("results-sink").uid("results-sink");
-        split.deadLetters()
-                .union(decoded.deadLetters(), rejected, results.getSideOutput(FrameStreams.DEAD_LETTERS))
-                .sinkTo(deadLetterSink.build()).name("dead-letters-sink").uid("dead-letters-sink");
-    }
-
-    static CameraFrame toCameraFrame(FrameRecord f) {
-        return new CameraFrame(f.cameraId(), f.sequence(), f.captureTimeMillis(), f.width(), f.height(), f.payload(),
-                f.source() == null ? null : f.source().toString());
-    }
-
-    /**
-     * A frame the operator rejected as a dead letter. The image bytes are gone by then (decoded to RGB),
-     * so the letter carries the key, the sequence header, the source position and the reason.
-     */
-    static DeadLetter toDeadLetter(FrameRejection r) {
-        byte[] key = r.camera().getBytes(StandardCharsets.UTF_8);
-        List<DeadLetter.Header> headers = List.of(
-                new DeadLetter.Header(FrameHeaders.SEQUENCE, Long.toString(r.sequence()).getBytes(StandardCharsets.UTF_8)));
-        FrameProblem problem = r.reason().contains("not after the last processed") ? FrameProblem.BAD_HEADER
-                : FrameProblem.INTERNAL;
-        return new DeadLetter(r.camera(), key, null, headers, parseOrigin(r.origin()), -1, problem,
-                "rejected by inference: " + r.reason());
-    }
-
-    /** {@code topic-partition@offset} back to a position (null when absent or not of that form). */
-    static SourcePosition parseOrigin(String origin) {
-        if (origin == null) return null;
-        int at = origin.lastIndexOf('@');
-        int dash = at < 0 ? -1 : origin.lastIndexOf('-', at);
-        if (dash <= 0) return null;
-        try {
-            return new SourcePosition(origin.substring(0, dash), Integer.parseInt(origin.substring(dash + 1, at)),
-                    Long.parseLong(origin.substring(at + 1)));
-        } catch (NumberFormatException e) {
-            return null;
+        if (config.cameraMetrics()) {
+            // per-camera figures are monitoring, not results: at least once, outside the transactions
+            inferred.getSideOutput(ChangeBasedInferenceOperator.FIGURES)
+                    .sinkTo(FrameSinks.results(bootstrap, config.topics.metrics, CameraFigures::camera)
+                            .json(FiguresJson::toBytes).build())
+                    .name("camera-metrics-sink").uid("camera-metrics-sink");
         }
+        split.deadLetters()
+                .union(cameraFrames.getSideOutput(FrameStreams.DEAD_LETTERS), rejected,
+                        results.getSideOutput(FrameStreams.DEAD_LETTERS))
+                .sinkTo(deadLetterSink.build()).name("dead-letters-sink").uid("dead-letters-sink");
     }
 
     /**
@@ -304,6 +281,7 @@ public final class StreamingJob {
             stats.put("denseMacs", o.denseMacs());
             stats.put("workFraction", o.denseMacs() == 0 ? 0.0 : o.macs() / (double) o.denseMacs());
             stats.put("latencyMs", o.processingNanos() / 1e6);
+            stats.put("batchSize", o.batchSize());
             return b.stats(stats).toBytes();
         }
     }

@@ -3,6 +3,8 @@ package org.cbinfer.job.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -11,38 +13,61 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded demo end to end: 2 cameras x 4 small frames, the dashboard's REST API answers while it runs. */
+/**
+ * The embedded demo end to end: 2 cameras x 10 small frames at 2 fps; while it runs, the dashboard's REST API shows the
+ * job and the inference operator's own metrics (frames processed, batch sizes, device memory); the run
+ * directory holds the results, the per-camera figures and the checkpoints.
+ */
 class EmbeddedDemoTest {
+    private static final String OPERATOR = "change-based-inference.";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Test
-    @Timeout(120)
-    void runsTwoCamerasAndTheDashboardAnswers() throws Exception {
+    @Timeout(180)
+    void runsTwoCamerasAndTheDashboardShowsTheJobAndItsMetrics(@TempDir Path run) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        EmbeddedDemo demo = new EmbeddedDemo(new EmbeddedDemo.Options(2, 4, 129, 97, 0.03f, port, 0, Duration.ofSeconds(1)));
+        EmbeddedDemo demo = new EmbeddedDemo(new EmbeddedDemo.Options(2, 10, 129, 97, 0.03f, port, 2, Duration.ofSeconds(1), run));
 
         AtomicBoolean running = new AtomicBoolean(true);
-        AtomicReference<String> overview = new AtomicReference<>();
-        int p = port;
+        Set<String> jobNames = ConcurrentHashMap.newKeySet();
+        Set<String> metricNames = ConcurrentHashMap.newKeySet();
+        AtomicLong framesProcessed = new AtomicLong();
         Thread probe = new Thread(() -> {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            String base = "http://localhost:" + port;
             while (running.get()) {
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + p + "/jobs/overview"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200 && r.body().contains("cbinfer demo")) overview.compareAndSet(null, r.body());
+                    for (JsonNode job : get(http, base + "/jobs/overview").path("jobs")) {
+                        jobNames.add(job.path("name").asText());
+                        String jid = job.path("jid").asText();
+                        for (JsonNode v : get(http, base + "/jobs/" + jid).path("vertices")) {
+                            if (!v.path("name").asText().contains("change-based-inference")) continue;
+                            String metrics = base + "/jobs/" + jid + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+                            get(http, metrics).forEach(m -> metricNames.add(m.path("id").asText()));
+                            for (JsonNode m : get(http, metrics + "?get=" + OPERATOR + "framesProcessed&agg=sum")) {
+                                framesProcessed.accumulateAndGet((long) m.path("sum").asDouble(), Math::max);
+                            }
+                        }
+                    }
                 } catch (Exception notYet) {
                     // the cluster is not up yet, or gone
                 }
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(300);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -64,12 +89,28 @@ class EmbeddedDemoTest {
 
         assertTrue(s.complete(), s.ending());
         assertEquals(2, s.cameras().size(), text);
-        assertEquals(8, s.framesIn(), text);
+        assertEquals(20, s.framesIn(), text);
         assertEquals(s.framesIn(), s.results() + s.deadLetters(), text);
         assertEquals(2, s.keyframes(), text);
         assertTrue(s.jobStatus().equals("CANCELED") || s.jobStatus().equals("FINISHED"), s.jobStatus());
         assertTrue(text.contains("summary (completed"), text);
-        assertTrue(overview.get() != null, "GET /jobs/overview answered with the demo job while it ran");
-        assertTrue(overview.get().contains("\"jid\""), overview.get());
+
+        assertTrue(jobNames.stream().anyMatch(n -> n.startsWith("cbinfer demo")), "the dashboard lists the job: " + jobNames);
+        for (String metric : new String[] {"framesProcessed", "keyframes", "batchSize_median", "processingLatencyMs_p99",
+                "deviceMemoryBytes", "stateCacheHits"}) {
+            assertTrue(metricNames.contains(OPERATOR + metric), metric + " on the dashboard: "
+                    + metricNames.stream().filter(n -> n.startsWith(OPERATOR)).sorted().toList());
+        }
+        assertTrue(framesProcessed.get() > 0, "framesProcessed counted up while the demo ran");
+
+        assertEquals(20, Files.readAllLines(run.resolve("results.jsonl")).size(), "results written to the run directory");
+        assertTrue(Files.readAllLines(run.resolve("camera-metrics.jsonl")).size() >= 1, "per-camera figures in the run directory");
+    }
+
+    private static JsonNode get(HttpClient http, String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IllegalStateException(url + ": " + r.statusCode());
+        return JSON.readTree(r.body());
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.cbinfer.kernels.backend.BackendBuilder;
+import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +61,10 @@ class JobConfigTest {
         assertMessage("'checkpointing.transactionalIdPrefix': is required", () -> JobConfig.load(y,
                 List.of("checkpointing.transactionalIdPrefix=")));
         assertMessage("must be key.path=value", () -> JobConfig.load(y, List.of("parallelism")));
+        assertMessage("'backend.kind': unknown backend 'tpu'", () -> JobConfig.load(y, List.of("backend.kind=tpu")));
+        assertMessage("'backend.precision': unknown precision 'int8'", () -> JobConfig.load(y, List.of("backend.precision=int8")));
+        assertMessage("'batch.maxSize': must be >= 1", () -> JobConfig.load(y, List.of("batch.maxSize=0")));
+        assertMessage("'checkpointing.dir': is required", () -> JobConfig.load(y, List.of("checkpointing.dir=")));
     }
 
     @Test
@@ -67,6 +73,11 @@ class JobConfigTest {
         JobConfig c = JobConfig.load(example, List.of("model.path=" + example)); // any existing file for the model
         assertEquals("pose", c.model.kind);
         assertEquals(true, c.checkpointing.exactlyOnce);
+        assertEquals(BackendBuilder.Kind.AUTO, c.backendKind());
+        assertEquals(Precision.FP32, c.precision());
+        assertEquals(8, c.batch.maxSize);
+        assertEquals("camera-metrics", c.topics.metrics);
+        assertTrue(c.cameraMetrics());
     }
 
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {

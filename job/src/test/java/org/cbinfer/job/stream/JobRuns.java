@@ -78,8 +78,9 @@ final class JobRuns {
 
     /**
      * The committed (read_committed) results of {@code topic}, per camera in topic order, waiting up to
-     * {@code timeout} for {@code expected} of them (and 2 s more for any extra). {@code stats.latencyMs}
-     * is removed: it is the wall-clock time of the inference, the one field that differs run to run.
+     * {@code timeout} for {@code expected} of them (and 2 s more for any extra). {@code stats.latencyMs} and
+     * {@code stats.batchSize} are removed: the wall-clock time of the inference, and how many cameras' frames
+     * happened to arrive together, are the fields that differ run to run (the values do not).
      */
     static Map<String, List<JsonNode>> committed(KafkaBroker kafka, String topic, int expected, Duration timeout)
             throws Exception {
@@ -89,7 +90,7 @@ final class JobRuns {
         Map<String, List<JsonNode>> byCamera = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             JsonNode j = JSON.readTree(r.value());
-            ((ObjectNode) j.get("stats")).remove("latencyMs");
+            ((ObjectNode) j.get("stats")).remove(List.of("latencyMs", "batchSize"));
             byCamera.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), x -> new ArrayList<>()).add(j);
         }
         return byCamera;

@@ -3,31 +3,48 @@ package org.cbinfer.operators.inference;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.cbinfer.kernels.backend.BackendBuilder;
+import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.tensor.ImageTensors;
 
 /**
- * What the inference operator runs: the model file (read on every task manager), input scaling,
- * thresholds, how often to force a keyframe, and the memory budget of the per-camera state cache.
- * Build with {@link #builder()}.
+ * What the inference operator runs: the model file (read on every task manager), input scaling, thresholds,
+ * the backend (kind, device, precision), how often to force a keyframe, the memory budget of the per-camera
+ * state cache, micro-batching across cameras, and how often to report per-camera figures. Build with
+ * {@link #builder()}.
  */
 public final class InferenceSettings implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final String modelPath;
     private final ImageTensors.Scale scale;
     private final float defaultThreshold;
     private final LinkedHashMap<String, Float> layerThresholds;
+    private final BackendBuilder.Kind backend;
+    private final int device;
+    private final Precision precision;
     private final int keyframeEvery;
     private final long cacheBudgetBytes;
+    private final int batchMaxSize;
+    private final long batchMaxWaitMs;
+    private final int figuresEveryFrames;
+    private final long figuresEveryMillis;
 
     private InferenceSettings(Builder b) {
         this.modelPath = b.modelPath;
         this.scale = b.scale;
         this.defaultThreshold = b.thresholds.defaultValue();
         this.layerThresholds = new LinkedHashMap<>(b.thresholds.layers());
+        this.backend = b.backend;
+        this.device = b.device;
+        this.precision = b.precision;
         this.keyframeEvery = b.keyframeEvery;
         this.cacheBudgetBytes = b.cacheBudgetBytes;
+        this.batchMaxSize = b.batchMaxSize;
+        this.batchMaxWaitMs = b.batchMaxWaitMs;
+        this.figuresEveryFrames = b.figuresEveryFrames;
+        this.figuresEveryMillis = b.figuresEveryMillis;
     }
 
     public static Builder builder() {
@@ -46,23 +63,65 @@ public final class InferenceSettings implements Serializable {
         return Thresholds.of(defaultThreshold, layerThresholds);
     }
 
+    public BackendBuilder.Kind backend() {
+        return backend;
+    }
+
+    public int device() {
+        return device;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
     /** Force a keyframe every this many frames of a camera (0: only on first sight and size changes). */
     public int keyframeEvery() {
         return keyframeEvery;
     }
 
-    /** Bytes of per-camera engine state kept live; cameras beyond it are written back and evicted (LRU). */
+    /** Bytes of per-camera backend state kept live; cameras beyond it are written back and evicted (LRU). */
     public long cacheBudgetBytes() {
         return cacheBudgetBytes;
     }
 
-    /** Builder with defaults: PM1 scaling, threshold 0 (exact), no periodic keyframes, 2 GiB cache. */
+    /** Most frames (each of another camera) processed together; 1: no batching. */
+    public int batchMaxSize() {
+        return batchMaxSize;
+    }
+
+    /** Longest (processing time) a frame waits for its batch to fill. */
+    public long batchMaxWaitMs() {
+        return batchMaxWaitMs;
+    }
+
+    /** A camera's figures are reported after this many of its frames (processed or rejected)... */
+    public int figuresEveryFrames() {
+        return figuresEveryFrames;
+    }
+
+    /** ...or once this much time passed since its window started, whichever comes first. */
+    public long figuresEveryMillis() {
+        return figuresEveryMillis;
+    }
+
+    /**
+     * Builder with defaults: PM1 scaling, threshold 0 (exact), the CPU backend in fp32, no periodic keyframes,
+     * 2 GiB cache, batches of up to 8 frames waiting at most 20 ms, figures every 100 frames or 10 s.
+     */
     public static final class Builder {
         private String modelPath;
         private ImageTensors.Scale scale = ImageTensors.Scale.PM1;
         private Thresholds thresholds = Thresholds.uniform(0f);
+        private BackendBuilder.Kind backend = BackendBuilder.Kind.CPU;
+        private int device;
+        private Precision precision = Precision.FP32;
         private int keyframeEvery;
         private long cacheBudgetBytes = 2L << 30;
+        private int batchMaxSize = 8;
+        private long batchMaxWaitMs = 20;
+        private int figuresEveryFrames = 100;
+        private long figuresEveryMillis = 10_000;
 
         public Builder model(String path) {
             this.modelPath = path;
@@ -79,6 +138,14 @@ public final class InferenceSettings implements Serializable {
             return this;
         }
 
+        public Builder backend(BackendBuilder.Kind kind, int device, Precision precision) {
+            if (device < 0) throw new IllegalArgumentException("device index must be >= 0, got " + device);
+            this.backend = java.util.Objects.requireNonNull(kind, "kind");
+            this.device = device;
+            this.precision = java.util.Objects.requireNonNull(precision, "precision");
+            return this;
+        }
+
         public Builder keyframeEvery(int frames) {
             if (frames < 0) throw new IllegalArgumentException("keyframeEvery must be >= 0, got " + frames);
             this.keyframeEvery = frames;
@@ -91,6 +158,23 @@ public final class InferenceSettings implements Serializable {
             return this;
         }
 
+        public Builder batch(int maxSize, long maxWaitMs) {
+            if (maxSize < 1) throw new IllegalArgumentException("batch max size must be >= 1, got " + maxSize);
+            if (maxWaitMs < 0) throw new IllegalArgumentException("batch max wait must be >= 0 ms, got " + maxWaitMs);
+            this.batchMaxSize = maxSize;
+            this.batchMaxWaitMs = maxWaitMs;
+            return this;
+        }
+
+        public Builder figuresEvery(int frames, long millis) {
+            if (frames < 1 || millis < 1) {
+                throw new IllegalArgumentException("figures need a window of >= 1 frame and >= 1 ms, got " + frames + ", " + millis);
+            }
+            this.figuresEveryFrames = frames;
+            this.figuresEveryMillis = millis;
+            return this;
+        }
+
         public InferenceSettings build() {
             if (modelPath == null) throw new IllegalArgumentException("model path is required");
             return new InferenceSettings(this);
@@ -100,7 +184,9 @@ public final class InferenceSettings implements Serializable {
     @Override
     public String toString() {
         return "InferenceSettings{model=" + modelPath + ", scale=" + scale + ", thresholds=" + thresholds()
-                + ", keyframeEvery=" + keyframeEvery + ", cacheBudgetBytes=" + cacheBudgetBytes + "}";
+                + ", backend=" + backend + ":" + device + "/" + precision.label() + ", keyframeEvery=" + keyframeEvery
+                + ", cacheBudgetBytes=" + cacheBudgetBytes + ", batch=" + batchMaxSize + "/" + batchMaxWaitMs + "ms"
+                + ", figuresEvery=" + figuresEveryFrames + "/" + figuresEveryMillis + "ms}";
     }
 
     Map<String, Float> layerThresholds() {

@@ -17,8 +17,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.cbinfer.kernels.cb.ChangeBasedEngine;
-import org.cbinfer.kernels.cb.StreamState;
+import org.cbinfer.kernels.backend.Backend;
+import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.ImageTensors;
@@ -28,8 +28,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator on a real Flink MiniCluster with the real PoseNet and real vtest.avi frames: two cameras
- * interleaved, each camera's outputs equal to running the engine on that camera alone; a duplicate and a
- * malformed frame are rejected with their reason and the job goes on.
+ * interleaved and processed in micro-batches of both, each camera's outputs equal to running the CPU backend on
+ * that camera alone; a duplicate and a malformed frame are rejected with their reason (and the frame), a producer
+ * restarting its numbering at 0 gets a keyframe, per-camera figures come out, and the job goes on.
  */
 class ChangeBasedInferenceOperatorTest {
     @RegisterExtension
@@ -54,38 +55,58 @@ class ChangeBasedInferenceOperatorTest {
                 input.add(new CameraFrame("cam-b", 3, 0, SIZE, SIZE, new byte[100], "test#bad")); // truncated pixels
             }
         }
+        // cam-b's producer restarts: sequence 0 again (frame 5 of the clip), a keyframe, not a duplicate
+        input.add(frame("cam-b", 0, Arrays.copyOfRange(all, 5 * frameBytes, 6 * frameBytes)));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        env.setParallelism(1);   // both cameras on one subtask: they share batches
         InferenceSettings settings = InferenceSettings.builder().model(model.toString())
-                .thresholds(Thresholds.uniform(THRESHOLD)).cacheBudgetBytes(1L << 30).build();
+                .thresholds(Thresholds.uniform(THRESHOLD)).cacheBudgetBytes(1L << 30)
+                .batch(4, 60_000).figuresEvery(3, 60_000).build();
         SingleOutputStreamOperator<InferenceOutput> results = env.fromData(input).setParallelism(1)
                 .keyBy(CameraFrame::camera)
                 .transform("cbinfer", TypeInformation.of(InferenceOutput.class), new ChangeBasedInferenceOperator(settings));
         CloseableIterator<InferenceOutput> outIt = results.collectAsync();
         CloseableIterator<FrameRejection> rejIt = results.getSideOutput(ChangeBasedInferenceOperator.REJECTED).collectAsync();
+        CloseableIterator<CameraFigures> figIt = results.getSideOutput(ChangeBasedInferenceOperator.FIGURES).collectAsync();
         env.execute("operator test");
         List<InferenceOutput> outputs = new ArrayList<>();
         outIt.forEachRemaining(outputs::add);
         List<FrameRejection> rejections = new ArrayList<>();
         rejIt.forEachRemaining(rejections::add);
+        List<CameraFigures> figures = new ArrayList<>();
+        figIt.forEachRemaining(figures::add);
 
-        assertEquals(8, outputs.size(), "every good frame gives a result");
+        assertEquals(9, outputs.size(), "every good frame gives a result");
+        assertTrue(outputs.stream().mapToInt(InferenceOutput::batchSize).max().orElse(0) == 2,
+                "frames of the two cameras are processed together: " + outputs.stream().map(InferenceOutput::batchSize).toList());
+        List<InferenceOutput> camB = outputs.stream().filter(o -> o.camera().equals("cam-b")).toList();
+        InferenceOutput restarted = camB.get(camB.size() - 1);
+        assertEquals(0, restarted.sequence());
+        assertTrue(restarted.keyframe(), "a producer restart (sequence 0 again) is a keyframe");
         assertEquals(2, rejections.size(), "the duplicate and the malformed frame are rejected: " + rejections);
         assertTrue(rejections.stream().anyMatch(r -> r.camera().equals("cam-a") && r.reason().contains("duplicate")), rejections.toString());
         assertTrue(rejections.stream().anyMatch(r -> r.camera().equals("cam-b") && r.reason().contains("test#bad")), rejections.toString());
+        assertTrue(rejections.stream().allMatch(r -> r.frame() != null && r.frame().sequence() == r.sequence()),
+                "a rejection carries its frame");
 
-        ChangeBasedEngine engine = new ChangeBasedEngine(ModelFiles.load(model), Thresholds.uniform(THRESHOLD));
+        // figures: a window closes every 3 frames (processed or rejected) of a camera, the rest at the end of input
+        long figureFrames = figures.stream().mapToLong(CameraFigures::frames).sum();
+        long figureRejected = figures.stream().mapToLong(CameraFigures::rejected).sum();
+        assertEquals(9, figureFrames, figures.toString());
+        assertEquals(2, figureRejected, figures.toString());
+        assertEquals(3, figures.stream().mapToLong(CameraFigures::keyframes).sum(), "first frames and the restart: " + figures);
+
+        Backend reference = Backend.builder().graph(ModelFiles.load(model)).thresholds(Thresholds.uniform(THRESHOLD)).build();
         for (String camera : List.of("cam-a", "cam-b")) {
-            StreamState alone = engine.newState();
-            List<InferenceOutput> mine = outputs.stream().filter(o -> o.camera().equals(camera))
-                    .sorted((x, y) -> Long.compare(x.sequence(), y.sequence())).toList();
+            BackendStream alone = reference.newStream();
+            List<InferenceOutput> mine = outputs.stream().filter(o -> o.camera().equals(camera)).limit(4).toList();
             List<CameraFrame> frames = input.stream().filter(f -> f.camera().equals(camera) && f.rgb().length == frameBytes)
                     .filter(f -> !(camera.equals("cam-a") && f.sequence() == 2 && f != firstWithSequence(input, camera, 2)))
                     .toList();
             assertEquals(4, mine.size());
             for (int i = 0; i < 4; i++) {
-                Map<String, Tensor> expected = engine.process(alone, ImageTensors.fromRgb(frames.get(i).rgb(), 0, SIZE, SIZE,
+                Map<String, Tensor> expected = reference.process(alone, ImageTensors.fromRgb(frames.get(i).rgb(), 0, SIZE, SIZE,
                         ImageTensors.Scale.PM1)).outputs();
                 InferenceOutput got = mine.get(i);
                 assertEquals(i == 0, got.keyframe(), camera + " frame " + i + " keyframe");
