@@ -18,6 +18,7 @@ public final class Cli {
     private static final String USAGE = String.join("\n",
             "usage: bin/cbinfer <command> [options]",
             "commands:",
+            "  bench     time a backend dense and change-based with many cameras; export for the PyTorch peer",
             "  demo      embedded: Kafka + Flink (dashboard :8081) in process, cameras replaying the sample video",
             "            through the streaming job with PoseNet, per-camera progress and a summary",
             "  engine-demo  the engine alone on the sample video: change-based PoseNet vs dense, live figures",
