@@ -50,7 +50,7 @@ public final class TradeoffCommand {
                 inputs.description().get("size").asText(), backend);
         TradeoffSweep built = sweep.build();
         out.printf(Locale.ROOT, "trade-off of %s: %s%n", args.get("thresholds", "threshold " + args.get("threshold", "")), title);
-        List<TradeoffSweep.Point> points = built.run(i -> out.printf(Locale.ROOT, "  point %d ...%n", i + 1));
+        List<TradeoffSweep.Point> points = built.run(i -> out.printf(Locale.ROOT, "  point %d/%d ...%n", i + 1, built.factors().size()));
         TradeoffReport report = new TradeoffReport(points, title);
         report.write(dir);
         out.print(report.markdown());

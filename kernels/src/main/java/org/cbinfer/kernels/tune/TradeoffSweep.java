@@ -75,6 +75,11 @@ public final class TradeoffSweep {
         }
     }
 
+    /** The factors, in the order the points come. */
+    public List<Float> factors() {
+        return factorList;
+    }
+
     /** Runs the sweep; {@code progress} hears the index of each factor before it runs. */
     public List<Point> run(IntConsumer progress) {
         List<Map<String, Tensor>> reference = new ArrayList<>();
@@ -88,6 +93,10 @@ public final class TradeoffSweep {
                 reference.addAll(dense.dense(List.of(f)));
                 denseNanos += System.nanoTime() - t0;
             }
+        }
+        // warm-up: the first change-based pass of a JVM runs slower (JIT, allocation) and would skew the first factor's time
+        try (Backend warm = backends.apply(thresholds)) {
+            SequenceRun.of(warm, frames.subList(0, Math.min(frames.size(), 4)));
         }
         List<Point> points = new ArrayList<>();
         for (int i = 0; i < factorList.size(); i++) {
