@@ -9,6 +9,8 @@ import org.cbinfer.job.cli.DemoCommand;
 import org.cbinfer.job.cli.InferCommand;
 import org.cbinfer.job.cli.InspectCommand;
 import org.cbinfer.job.cli.ProduceCommand;
+import org.cbinfer.job.cli.TradeoffCommand;
+import org.cbinfer.job.cli.TuneCommand;
 import org.cbinfer.job.demo.EmbeddedDemoCommand;
 import org.cbinfer.job.stream.StreamingJob;
 import org.cbinfer.kernels.graph.ModelException;
@@ -26,6 +28,8 @@ public final class Cli {
             "  inspect   print a model's layer table (op, shapes, weights, MACs)",
             "  job       the streaming job: Kafka frames -> change-based inference -> Kafka results",
             "  produce   replay videos as cameras to a Kafka topic (the frames the job reads)",
+            "  tune      tune per-layer thresholds on video frames against the dense model (no labels needed)",
+            "  tradeoff  error vs speed-up of thresholds scaled by 0..2: CSV and PNG plots",
             "run 'bin/cbinfer <command> --help' for a command's options");
 
     private Cli() {}
@@ -55,6 +59,8 @@ public final class Cli {
             case "inspect" -> InspectCommand.USAGE;
             case "job" -> StreamingJob.USAGE;
             case "produce" -> ProduceCommand.USAGE;
+            case "tune" -> TuneCommand.USAGE;
+            case "tradeoff" -> TradeoffCommand.USAGE;
             default -> null;
         };
         if (usage == null) {
@@ -73,6 +79,8 @@ public final class Cli {
                 case "infer" -> InferCommand.run(rest, out);
                 case "produce" -> ProduceCommand.run(rest, out);
                 case "job" -> StreamingJob.run(rest, out);
+                case "tune" -> TuneCommand.run(rest, out);
+                case "tradeoff" -> TradeoffCommand.run(rest, out);
                 default -> InspectCommand.run(rest, out);
             };
         } catch (Args.UsageException e) {
