@@ -8,6 +8,8 @@ import org.cbinfer.job.cli.DemoCommand;
 import org.cbinfer.job.cli.InferCommand;
 import org.cbinfer.job.cli.InspectCommand;
 import org.cbinfer.job.cli.ProduceCommand;
+import org.cbinfer.job.cluster.ClusterCommand;
+import org.cbinfer.job.cluster.SubmitCommand;
 import org.cbinfer.job.demo.EmbeddedDemoCommand;
 import org.cbinfer.job.stream.StreamingJob;
 import org.cbinfer.kernels.graph.ModelException;
@@ -24,6 +26,8 @@ public final class Cli {
             "  inspect   print a model's layer table (op, shapes, weights, MACs)",
             "  job       the streaming job: Kafka frames -> change-based inference -> Kafka results",
             "  produce   replay videos as cameras to a Kafka topic (the frames the job reads)",
+            "  cluster   start|stop|status a local Flink session cluster + Kafka broker; stop-job with a savepoint",
+            "  submit    submit the job jar to a Flink cluster (REST), optionally from a savepoint",
             "run 'bin/cbinfer <command> --help' for a command's options");
 
     private Cli() {}
@@ -47,6 +51,8 @@ public final class Cli {
             case "inspect" -> InspectCommand.USAGE;
             case "job" -> StreamingJob.USAGE;
             case "produce" -> ProduceCommand.USAGE;
+            case "cluster" -> ClusterCommand.USAGE;
+            case "submit" -> SubmitCommand.USAGE;
             default -> null;
         };
         if (usage == null) {
@@ -63,6 +69,8 @@ public final class Cli {
                 case "streaming-demo" -> EmbeddedDemoCommand.run(rest, out);
                 case "infer" -> InferCommand.run(rest, out);
                 case "produce" -> ProduceCommand.run(rest, out);
+                case "cluster" -> ClusterCommand.run(rest, out);
+                case "submit" -> SubmitCommand.run(rest, out);
                 case "job" -> StreamingJob.run(rest, out);
                 default -> InspectCommand.run(rest, out);
             };
