@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -135,7 +136,10 @@ public final class FlinkRest {
         return root.lines().limit(8).reduce((a, b) -> a + "\n" + b).orElse("(no exception recorded)");
     }
 
-    /** Stops the job with a savepoint in {@code dir} (null: the cluster's default); returns the savepoint's path. */
+    /**
+     * Stops the job with a savepoint in {@code dir} (null: the cluster's default) and waits until it has
+     * finished (so that a resubmission does not overlap it); returns the savepoint's path.
+     */
     public String stopWithSavepoint(String jobId, String dir, Duration timeout) throws IOException, InterruptedException {
         ObjectNode req = JSON.createObjectNode();
         if (dir != null) req.put("targetDirectory", dir);
@@ -151,11 +155,20 @@ public final class FlinkRest {
                     throw new IOException("stop-with-savepoint of " + jobId + " failed: "
                             + op.path("failure-cause").path("stack-trace").asText().lines().limit(8).toList());
                 }
+                awaitTerminal(jobId, deadline);
                 return op.path("location").asText();
             }
             Thread.sleep(250);
         }
         throw new IOException("stop-with-savepoint of " + jobId + " did not complete within " + timeout.toSeconds() + " s");
+    }
+
+    private void awaitTerminal(String jobId, long deadline) throws IOException, InterruptedException {
+        while (System.nanoTime() < deadline) {
+            if (Set.of("FINISHED", "CANCELED", "FAILED").contains(state(jobId))) return;
+            Thread.sleep(100);
+        }
+        throw new IOException("job " + jobId + " took a savepoint but did not finish in time: " + state(jobId));
     }
 
     /** The job's vertex whose name contains {@code name} (operators chained into one task share a vertex). */
