@@ -12,6 +12,7 @@ import org.cbinfer.job.cluster.ClusterCommand;
 import org.cbinfer.job.cluster.SubmitCommand;
 import org.cbinfer.job.demo.EmbeddedDemoCommand;
 import org.cbinfer.job.stream.StreamingJob;
+import org.cbinfer.job.view.ViewCommand;
 import org.cbinfer.kernels.graph.ModelException;
 
 /** Entry point of {@code bin/cbinfer}: dispatches to the commands. */
@@ -28,6 +29,7 @@ public final class Cli {
             "  produce   replay videos as cameras to a Kafka topic (the frames the job reads)",
             "  cluster   start|stop|status a local Flink session cluster + Kafka broker; stop-job with a savepoint",
             "  submit    submit the job jar to a Flink cluster (REST), optionally from a savepoint",
+            "  view      live view (web page): each camera's latest frame with skeletons and figures, from Kafka",
             "run 'bin/cbinfer <command> --help' for a command's options");
 
     private Cli() {}
@@ -53,6 +55,7 @@ public final class Cli {
             case "produce" -> ProduceCommand.USAGE;
             case "cluster" -> ClusterCommand.USAGE;
             case "submit" -> SubmitCommand.USAGE;
+            case "view" -> ViewCommand.USAGE;
             default -> null;
         };
         if (usage == null) {
@@ -71,6 +74,7 @@ public final class Cli {
                 case "produce" -> ProduceCommand.run(rest, out);
                 case "cluster" -> ClusterCommand.run(rest, out);
                 case "submit" -> SubmitCommand.run(rest, out);
+                case "view" -> ViewCommand.run(rest, out);
                 case "job" -> StreamingJob.run(rest, out);
                 default -> InspectCommand.run(rest, out);
             };
