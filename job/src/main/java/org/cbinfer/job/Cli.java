@@ -11,8 +11,11 @@ import org.cbinfer.job.cli.InspectCommand;
 import org.cbinfer.job.cli.ProduceCommand;
 import org.cbinfer.job.cli.TradeoffCommand;
 import org.cbinfer.job.cli.TuneCommand;
+import org.cbinfer.job.cluster.ClusterCommand;
+import org.cbinfer.job.cluster.SubmitCommand;
 import org.cbinfer.job.demo.EmbeddedDemoCommand;
 import org.cbinfer.job.stream.StreamingJob;
+import org.cbinfer.job.view.ViewCommand;
 import org.cbinfer.kernels.graph.ModelException;
 
 /** Entry point of {@code bin/cbinfer}: dispatches to the commands. */
@@ -30,6 +33,9 @@ public final class Cli {
             "  produce   replay videos as cameras to a Kafka topic (the frames the job reads)",
             "  tune      tune per-layer thresholds on video frames against the dense model (no labels needed)",
             "  tradeoff  error vs speed-up of thresholds scaled by 0..2: CSV and PNG plots",
+            "  cluster   start|stop|status a local Flink session cluster + Kafka broker; stop-job with a savepoint",
+            "  submit    submit the job jar to a Flink cluster (REST), optionally from a savepoint",
+            "  view      live view (web page): each camera's latest frame with skeletons and figures, from Kafka",
             "run 'bin/cbinfer <command> --help' for a command's options");
 
     private Cli() {}
@@ -61,6 +67,9 @@ public final class Cli {
             case "produce" -> ProduceCommand.USAGE;
             case "tune" -> TuneCommand.USAGE;
             case "tradeoff" -> TradeoffCommand.USAGE;
+            case "cluster" -> ClusterCommand.USAGE;
+            case "submit" -> SubmitCommand.USAGE;
+            case "view" -> ViewCommand.USAGE;
             default -> null;
         };
         if (usage == null) {
@@ -78,6 +87,9 @@ public final class Cli {
                 case "engine-demo" -> DemoCommand.run(rest, out);
                 case "infer" -> InferCommand.run(rest, out);
                 case "produce" -> ProduceCommand.run(rest, out);
+                case "cluster" -> ClusterCommand.run(rest, out);
+                case "submit" -> SubmitCommand.run(rest, out);
+                case "view" -> ViewCommand.run(rest, out);
                 case "job" -> StreamingJob.run(rest, out);
                 case "tune" -> TuneCommand.run(rest, out);
                 case "tradeoff" -> TradeoffCommand.run(rest, out);

@@ -33,7 +33,9 @@ import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.RgbImage;
 import org.cbinfer.connectors.video.VideoException;
 import org.cbinfer.connectors.video.VideoFrame;
+import org.cbinfer.connectors.video.ReconnectingVideoReader;
 import org.cbinfer.connectors.video.VideoReader;
+import org.cbinfer.connectors.video.VideoSource;
 
 /**
  * Replays video files as cameras to a Kafka topic, in the {@link FrameHeaders frame contract}: the
@@ -59,11 +61,14 @@ public final class CameraReplay {
      *
      * @param bootstrapServers  Kafka bootstrap servers
      * @param topic             the frames topic
-     * @param videos            video files; camera {@code i} plays {@code videos[i % size]}
+     * @param videos            video files or network streams ({@code rtsp://}, {@code http://}, ...: read live from
+     *                          where they are, reconnected with back-off when they drop); camera {@code i} plays
+     *                          {@code videos[i % size]}
      * @param cameras           number of cameras, at least 1
      * @param startOffsets      first frame per camera: empty (all 0), one value (all cameras), or one per camera
      * @param spread            instead of startOffsets: the cameras of a video start evenly spread over it
-     * @param fps               frames per second per camera; 0 = as fast as possible; negative = the first video's own rate
+     * @param fps               frames per second per camera; 0 = as fast as possible; negative = the first video's own
+     *                          rate (a stream: as fast as it delivers)
      * @param loop              start over at the end of the video
      * @param encoding          how frames are encoded
      * @param quality           JPEG quality 0..100
@@ -75,7 +80,7 @@ public final class CameraReplay {
      * @param createPartitions  create the topic with this many partitions if it is missing (0 = never create)
      * @param producerProperties extra Kafka producer properties
      */
-    public record Options(String bootstrapServers, String topic, List<Path> videos, int cameras, List<Long> startOffsets,
+    public record Options(String bootstrapServers, String topic, List<VideoSource> videos, int cameras, List<Long> startOffsets,
                           boolean spread, double fps, boolean loop, FrameEncoding encoding, int quality,
                           int resizeWidth, int resizeHeight, long frames, Duration progressInterval, String cameraPrefix,
                           int createPartitions, Map<String, String> producerProperties) {
@@ -115,7 +120,7 @@ public final class CameraReplay {
     public static final class Builder {
         private final String bootstrapServers;
         private final String topic;
-        private final List<Path> videos = new ArrayList<>();
+        private final List<VideoSource> videos = new ArrayList<>();
         private int cameras = 1;
         private List<Long> startOffsets = List.of();
         private boolean spread;
@@ -136,7 +141,9 @@ public final class CameraReplay {
             this.topic = topic;
         }
 
-        public Builder video(Path video) { videos.add(video); return this; }
+        public Builder video(Path video) { videos.add(VideoSource.file(video)); return this; }
+        /** A file or a network stream. */
+        public Builder source(VideoSource source) { videos.add(source); return this; }
         public Builder cameras(int n) { cameras = n; return this; }
         public Builder startOffsets(List<Long> offsets) { startOffsets = offsets; spread = false; return this; }
         public Builder spread() { spread = true; startOffsets = List.of(); return this; }
@@ -159,7 +166,7 @@ public final class CameraReplay {
     }
 
     /** What one camera sent. */
-    public record CameraSummary(String cameraId, Path video, long startOffset, long framesSent, long bytesSent) {}
+    public record CameraSummary(String cameraId, VideoSource video, long startOffset, long framesSent, long bytesSent) {}
 
     /**
      * The outcome of a replay.
@@ -174,6 +181,7 @@ public final class CameraReplay {
     }
 
     private final Options options;
+    private volatile PrintStream out = System.out;
     private volatile boolean stopRequested;
     private final AtomicReference<String> failure = new AtomicReference<>();
 
@@ -195,13 +203,15 @@ public final class CameraReplay {
         Options o = options;
         List<Camera> cams = plan(o);
         checkTopic(o, out);
-        double fps = o.fps >= 0 ? o.fps : videoRate(cams.get(0).video);
+        this.out = out;
+        double fps = o.fps >= 0 ? o.fps : cams.get(0).video.isStream() ? 0 : videoRate(cams.get(0).video.file());
         long periodNanos = fps > 0 ? Math.round(1e9 / fps) : 0;
 
         out.printf(Locale.ROOT, "producing %d camera%s to %s on %s: %s%s, %s, %s%n", cams.size(), cams.size() == 1 ? "" : "s",
                 o.topic, o.bootstrapServers, o.encoding.id(), o.encoding == FrameEncoding.JPEG ? " q" + o.quality : "",
                 fps > 0 ? String.format(Locale.ROOT, "%.2f fps per camera", fps) : "as fast as possible",
                 (o.frames > 0 ? o.frames + " frames per camera" : "to the end of the video") + (o.loop ? ", looping" : ""));
+        // streams: the camera's own pace, reconnected when they drop
         for (Camera c : cams) out.printf("  %s <- %s from frame %d%n", c.id, c.video, c.start);
 
         long t0 = System.nanoTime();
@@ -249,15 +259,19 @@ public final class CameraReplay {
     // ------------------------------------------------------------------ planning
 
     private List<Camera> plan(Options o) throws VideoException {
-        Map<Path, Long> counts = new LinkedHashMap<>();
-        for (Path v : o.videos) {
-            try (VideoReader r = VideoReader.open(v)) { // fails early on a missing or broken file
+        Map<VideoSource, Long> counts = new LinkedHashMap<>();
+        for (VideoSource v : o.videos) {
+            if (v.isStream()) { // live: no length, and opening it here would only delay the camera
+                counts.put(v, -1L);
+                continue;
+            }
+            try (VideoReader r = VideoReader.open(v.file())) { // fails early on a missing or broken file
                 counts.put(v, r.frameCount());
             }
         }
         List<Camera> cams = new ArrayList<>();
         for (int i = 0; i < o.cameras; i++) {
-            Path video = o.videos.get(i % o.videos.size());
+            VideoSource video = o.videos.get(i % o.videos.size());
             long start;
             if (o.spread) {
                 long n = counts.get(video);
@@ -266,6 +280,10 @@ public final class CameraReplay {
                 start = n * (i / o.videos.size()) / sharing;
             } else {
                 start = o.startOffsets.isEmpty() ? 0 : o.startOffsets.get(o.startOffsets.size() == 1 ? 0 : i);
+            }
+            if (video.isStream() && start > 0) {
+                throw new VideoException(video.toString(), "A stream is read live from where it is: start offset " + start
+                        + " of " + o.cameraPrefix + i + " cannot apply");
             }
             long n = counts.get(video);
             if (n > 0 && start >= n) {
@@ -337,12 +355,12 @@ public final class CameraReplay {
 
     private final class Camera {
         final String id;
-        final Path video;
+        final VideoSource video;
         final long start;
         final AtomicLong acked = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
 
-        Camera(String id, Path video, long start) {
+        Camera(String id, VideoSource video, long start) {
             this.id = id;
             this.video = video;
             this.start = start;
@@ -352,51 +370,111 @@ public final class CameraReplay {
             Options o = options;
             long sequence = 0;
             long next = System.nanoTime();
-            long from = start;
-            try {
-                outer:
+            try (Feed feed = video.isStream() ? new StreamFeed() : new FileFeed()) {
                 while (true) {
-                    VideoReader.Builder b = VideoReader.builder().path(video).from(from);
-                    if (o.resizeWidth > 0) b.resize(o.resizeWidth, o.resizeHeight);
-                    try (VideoReader reader = b.build()) {
-                        for (VideoFrame vf; ; ) {
-                            if (stopRequested || failure.get() != null || (o.frames > 0 && sequence >= o.frames)) break outer;
-                            if (periodNanos > 0) {
-                                long wait = next - System.nanoTime();
-                                if (wait > 0) LockSupport.parkNanos(wait);
-                                if (stopRequested) break outer;
-                            }
-                            vf = reader.read();
-                            if (vf == null) break;
-                            long captured = System.currentTimeMillis();
-                            byte[] payload = FrameCodec.encode(new RgbImage(vf.width(), vf.height(), vf.rgb()), o.encoding, o.quality);
-                            FrameRecord f = FrameRecord.of(id, sequence++, captured, o.encoding, vf.width(), vf.height(), payload);
-                            int size = payload.length;
-                            producer.send(KafkaFrames.toProducerRecord(o.topic, f), (meta, e) -> {
-                                if (e == null) {
-                                    acked.incrementAndGet();
-                                    bytes.addAndGet(size);
-                                } else {
-                                    fail(e instanceof RecordTooLargeException
-                                            ? id + ": a frame of " + size + " bytes is larger than Kafka accepts (the broker's"
-                                            + " message.max.bytes or the topic's max.message.bytes): use --encoding jpeg,"
-                                            + " --resize, or raise the limit (" + e.getMessage() + ")"
-                                            : id + ": sending frame " + f.sequence() + " failed: " + e);
-                                }
-                            });
-                            // frames are never closer than a period; a late frame restarts the schedule
-                            if (periodNanos > 0) next = Math.max(next + periodNanos, System.nanoTime());
-                        }
+                    if (stopRequested || failure.get() != null || (o.frames > 0 && sequence >= o.frames)) break;
+                    if (periodNanos > 0) {
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) LockSupport.parkNanos(wait);
+                        if (stopRequested) break;
                     }
-                    if (!o.loop) break;
-                    from = 0;
+                    VideoFrame vf = feed.next();
+                    if (vf == null) break;
+                    send(producer, vf, sequence++);
+                    // frames are never closer than a period; a late frame restarts the schedule
+                    if (periodNanos > 0) next = Math.max(next + periodNanos, System.nanoTime());
                 }
             } catch (VideoException e) {
                 fail(id + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(id + ": interrupted");
             } catch (KafkaException e) {
                 fail(id + ": " + e);
             } catch (RuntimeException e) {
                 fail(id + ": unexpected " + e);
+            }
+        }
+
+        private void send(KafkaProducer<byte[], byte[]> producer, VideoFrame vf, long sequence) {
+            Options o = options;
+            long captured = System.currentTimeMillis();
+            byte[] payload = FrameCodec.encode(new RgbImage(vf.width(), vf.height(), vf.rgb()), o.encoding, o.quality);
+            FrameRecord f = FrameRecord.of(id, sequence, captured, o.encoding, vf.width(), vf.height(), payload);
+            int size = payload.length;
+            producer.send(KafkaFrames.toProducerRecord(o.topic, f), (meta, e) -> {
+                if (e == null) {
+                    acked.incrementAndGet();
+                    bytes.addAndGet(size);
+                } else {
+                    fail(e instanceof RecordTooLargeException
+                            ? id + ": a frame of " + size + " bytes is larger than Kafka accepts (the broker's"
+                            + " message.max.bytes or the topic's max.message.bytes): use --encoding jpeg,"
+                            + " --resize, or raise the limit (" + e.getMessage() + ")"
+                            : id + ": sending frame " + f.sequence() + " failed: " + e);
+                }
+            });
+        }
+
+        /** The camera's frames in order; null at the end. */
+        private interface Feed extends AutoCloseable {
+            VideoFrame next() throws VideoException, InterruptedException;
+
+            @Override
+            void close() throws VideoException;
+        }
+
+        /** A file from the start offset to its end, then (loop) from frame 0 again. */
+        private final class FileFeed implements Feed {
+            private VideoReader reader;
+            private long from = start;
+
+            @Override
+            public VideoFrame next() throws VideoException {
+                while (true) {
+                    if (reader == null) {
+                        VideoReader.Builder b = video.reader().from(from);
+                        if (options.resizeWidth > 0) b.resize(options.resizeWidth, options.resizeHeight);
+                        reader = b.build();
+                    }
+                    VideoFrame f = reader.read();
+                    if (f != null) return f;
+                    close();
+                    if (!options.loop) return null;
+                    from = 0;
+                }
+            }
+
+            @Override
+            public void close() throws VideoException {
+                if (reader != null) {
+                    VideoReader r = reader;
+                    reader = null;
+                    r.close();
+                }
+            }
+        }
+
+        /** A live stream, reopened with back-off whenever it drops or ends. */
+        private final class StreamFeed implements Feed {
+            private final ReconnectingVideoReader reader;
+
+            StreamFeed() {
+                ReconnectingVideoReader.Builder b = ReconnectingVideoReader.builder(video)
+                        .stopWhen(() -> stopRequested || failure.get() != null)
+                        .events(line -> out.println(id + ": " + line));
+                if (options.resizeWidth > 0) b.resize(options.resizeWidth, options.resizeHeight);
+                reader = b.build();
+            }
+
+            @Override
+            public VideoFrame next() throws VideoException, InterruptedException {
+                return reader.read();
+            }
+
+            @Override
+            public void close() {
+                reader.close();
             }
         }
     }
@@ -429,7 +507,7 @@ public final class CameraReplay {
         for (CameraSummary c : s.cameras()) {
             out.printf(Locale.ROOT, "  %s: %d frames%s, %.1f MB, from %s frame %d%n", c.cameraId(), c.framesSent(),
                     c.framesSent() > 0 ? " (sequence 0.." + (c.framesSent() - 1) + ")" : "", c.bytesSent() / 1e6,
-                    c.video().getFileName(), c.startOffset());
+                    c.video().shortName(), c.startOffset());
         }
         out.printf(Locale.ROOT, "%s: %d frames, %.1f MB in %.1f s (%.1f frames/s)%n",
                 s.error() != null ? "failed" : s.stopped() ? "stopped" : "done", s.framesSent(), s.bytesSent() / 1e6,

@@ -84,6 +84,8 @@ public final class VideoReader implements Closeable {
         g.setImageMode(FrameGrabber.ImageMode.COLOR);
         g.setPixelFormat(AV_PIX_FMT_RGB24);
         g.setImageScalingFlags(b.scalingFlags);
+        if (b.file == null) streamOptions(source).forEach(g::setOption);
+        b.options.forEach(g::setOption);
         try {
             g.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -284,6 +286,24 @@ public final class VideoReader implements Closeable {
         }
     }
 
+    /**
+     * FFmpeg options for a network source: without a read timeout, a server that stops sending (rather
+     * than closing) would block {@link #read()} forever, and no reconnection could happen.
+     */
+    static java.util.Map<String, String> streamOptions(String url) {
+        java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
+        if (url.regionMatches(true, 0, "rtsp", 0, 4)) {
+            o.put("rtsp_transport", "tcp");   // no lost UDP packets (smeared frames) on busy networks
+            o.put("timeout", STREAM_TIMEOUT_MICROS);
+        } else {
+            o.put("rw_timeout", STREAM_TIMEOUT_MICROS);
+        }
+        return o;
+    }
+
+    /** Network sources: give up a read (and so reconnect) after 10 s without data. */
+    private static final String STREAM_TIMEOUT_MICROS = "10000000";
+
     private static final Pattern FFMPEG_ERROR = Pattern.compile("error (-\\d+)");
 
     /** FFmpeg's own words for the error code in a JavaCV message, else the message. */
@@ -318,8 +338,15 @@ public final class VideoReader implements Closeable {
         private int width;
         private int height;
         private int scalingFlags = DEFAULT_SCALING_FLAGS;
+        private final java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
 
         private Builder() {}
+
+        /** An FFmpeg demuxer/protocol option (e.g. {@code rtsp_transport=udp}), over the defaults for streams. */
+        public Builder option(String key, String value) {
+            options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
 
         /** A local video file. */
         public Builder path(Path path) {

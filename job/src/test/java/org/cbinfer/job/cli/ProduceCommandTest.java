@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.cbinfer.connectors.frame.FrameEncoding;
 import org.cbinfer.connectors.kafka.CameraReplay;
+import org.cbinfer.connectors.video.VideoSource;
 import org.cbinfer.job.Cli;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class ProduceCommandTest {
                 "--progress", "0.5", "--create-topic", "6", "--property", "linger.ms=20", "--property=acks=1"));
         assertEquals("kafka:9092", o.bootstrapServers());
         assertEquals("cams", o.topic());
-        assertEquals(List.of(Path.of("a.avi"), Path.of("b.avi"), Path.of("c.avi")), o.videos());
+        assertEquals(List.of(Path.of("a.avi"), Path.of("b.avi"), Path.of("c.avi")), o.videos().stream().map(VideoSource::file).toList());
         assertEquals(3, o.cameras());
         assertEquals(List.of(0L, 100L, 200L), o.startOffsets());
         assertFalse(o.spread());
