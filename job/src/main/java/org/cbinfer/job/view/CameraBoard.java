@@ -77,11 +77,11 @@ public final class CameraBoard {
             n.put("results", c.results);
             n.put("keyframes", c.keyframes);
             n.put("lastSequence", c.lastSequence);
-            n.put("fps", rate(c.received));
+            number(n, "fps", rate(c.received));
             n.put("endToEndMs", c.endToEndMs);
-            n.put("latencyMs", c.lastStats.path("latencyMs").asDouble(Double.NaN));
-            n.put("changedFraction", c.lastStats.path("changedFraction").asDouble(Double.NaN));
-            n.put("workFraction", c.lastStats.path("workFraction").asDouble(Double.NaN));
+            number(n, "latencyMs", c.lastStats.path("latencyMs").asDouble(Double.NaN));
+            number(n, "changedFraction", c.lastStats.path("changedFraction").asDouble(Double.NaN));
+            number(n, "workFraction", c.lastStats.path("workFraction").asDouble(Double.NaN));
             n.put("keyframe", c.lastStats.path("keyframe").asBoolean(false));
             if (c.shownResult != null) {
                 ObjectNode shown = n.putObject("shown");
@@ -91,6 +91,12 @@ public final class CameraBoard {
             }
         }
         return all;
+    }
+
+    /** JSON has no NaN: an unknown figure is null. */
+    private static void number(ObjectNode n, String key, double v) {
+        if (Double.isFinite(v)) n.put(key, v);
+        else n.putNull(key);
     }
 
     private Camera camera(String id) {
