@@ -43,11 +43,6 @@ final class CpuBackend implements Backend {
         return Precision.FP32;
     }
 
-    /** The engine behind this backend, for callers that need CPU-only facilities. */
-    ChangeBasedEngine engine() {
-        return engine;
-    }
-
     @Override
     public BackendStream newStream() {
         return new CpuStream(engine.newState());

@@ -65,8 +65,13 @@ public final class ChangeBasedEngine {
                 .map(org.cbinfer.kernels.graph.Node::name).toList();
     }
 
-    /** A threshold for a layer the model does not have would be silently ignored: refuse it instead. */
-    private static void checkLayerNames(Graph optimized, Thresholds thresholds) {
+    /**
+     * A threshold for a layer the model does not have would be silently ignored: refuse it instead. Every
+     * backend checks its thresholds this way against its optimized graph.
+     *
+     * @throws IllegalArgumentException naming the unknown layer and listing the valid ones
+     */
+    public static void checkLayerNames(Graph optimized, Thresholds thresholds) {
         java.util.List<String> layers = changeBasedLayers(optimized);
         for (String name : thresholds.layers().keySet()) {
             if (!layers.contains(name)) {

@@ -214,11 +214,6 @@ final class BatchRunner implements AutoCloseable {
         return results();
     }
 
-    /** True once the frame's launches replay as a CUDA graph. */
-    boolean captured() {
-        return graph != null;
-    }
-
     private void capture() {
         check(JCudaDriver.cuStreamBeginCapture(launcher.stream(), CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED),
                 "cuStreamBeginCapture");
@@ -328,16 +323,6 @@ final class BatchRunner implements AutoCloseable {
             r[c] = new CameraResult(outputs, updated, detected);
         }
         return r;
-    }
-
-    /** Device bytes this runner holds. */
-    long bytes() {
-        long n = control.bytes() + counters.bytes() + (hostStage == null ? 0 : hostStage.bytes());
-        for (DeviceBuffer d : lists) n += d == null ? 0 : d.bytes();
-        for (DeviceBuffer d : fresh) n += d == null ? 0 : d.bytes();
-        for (DeviceBuffer d : inputStage) n += d.bytes();
-        for (DeviceBuffer d : outputStage) n += d.bytes();
-        return n;
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class CudaBackend implements Backend {
 
     private CudaBackend(Graph graph, Thresholds thresholds, boolean recursive, int deviceIndex, Precision precision) {
         this.graph = GraphOptimizer.optimize(graph);
-        new ChangeBasedEngine(this.graph, thresholds); // validates threshold layer names exactly as the CPU does
+        ChangeBasedEngine.checkLayerNames(this.graph, thresholds);
         this.thresholds = thresholds;
         this.recursive = recursive;
         this.precision = precision;
@@ -84,10 +84,6 @@ public final class CudaBackend implements Backend {
         return "cuda:" + device.index() + (precision == Precision.FP32 ? "" : "/" + precision.label());
     }
 
-    public CudaDevice device() {
-        return device;
-    }
-
     @Override
     public Graph graph() {
         return graph;
@@ -101,16 +97,6 @@ public final class CudaBackend implements Backend {
     @Override
     public Precision precision() {
         return precision;
-    }
-
-    /** Device memory this backend holds (cameras' state, plans, batch buffers, free lists). */
-    public long deviceBytes() {
-        return pool.reservedBytes();
-    }
-
-    /** Device bytes one camera's state takes at these input shapes (builds the plan if needed). */
-    public long bytesPerCamera(Map<String, int[]> inputShapes) {
-        return onDevice(() -> plan(cpuPlans.plan(inputShapes)).bytesPerCamera());
     }
 
     /** True when frames at these input shapes run as one CUDA graph (no op falls back to the host). */

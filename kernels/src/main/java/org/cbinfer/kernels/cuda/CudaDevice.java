@@ -95,14 +95,6 @@ public final class CudaDevice {
         return multiprocessors;
     }
 
-    /** Free and total device memory in bytes. */
-    public long[] memoryInfo() {
-        long[] free = new long[1];
-        long[] total = new long[1];
-        check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
-        return new long[] {free[0], total[0]};
-    }
-
     @Override
     public String toString() {
         return "cuda:" + index + " (" + name + ", sm_" + computeCapability + ", " + multiprocessors + " SMs)";

@@ -148,21 +148,6 @@ final class CudaPlan implements AutoCloseable {
         return capturable;
     }
 
-    /** Bytes one camera's state takes on the device under this plan. */
-    long bytesPerCamera() {
-        long n = 0;
-        for (SlotLayout l : slots) {
-            if (!l.constant()) n += (long) elementBytes() * l.size() + l.plane();
-        }
-        for (CudaStep s : steps) {
-            if (s.detects()) {
-                SlotLayout in = slots[s.inSlot(0)];
-                n += (long) elementBytes() * in.size() + in.plane();
-            }
-        }
-        return n;
-    }
-
     DeviceMemoryPool pool() {
         return pool;
     }

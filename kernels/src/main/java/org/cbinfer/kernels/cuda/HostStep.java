@@ -13,10 +13,14 @@ import org.cbinfer.kernels.cpu.CpuPlan;
  */
 final class HostStep extends CudaStep {
     private final CudaPlan plan;
+    /** The plan's constants by slot (host arrays; null for other slots). */
+    private final float[][] constants;
 
     HostStep(int index, CpuPlan.Step cpu, CudaPlan plan) {
         super(index, cpu);
         this.plan = plan;
+        this.constants = new float[plan.slots().length][];
+        plan.cpu().loadConstants(constants);
     }
 
     @Override
@@ -29,8 +33,6 @@ final class HostStep extends CudaStep {
         Launcher l = run.launcher();
         int cams = run.cams();
         int[] ins = cpu.inputSlots();
-        float[][] constants = new float[plan.slots().length][];
-        plan.cpu().loadConstants(constants);
         float[][][] inputs = new float[cams][ins.length][];
         FloatBuffer stage = run.hostStageHost().view().asFloatBuffer();
         for (int k = 0; k < ins.length; k++) {
