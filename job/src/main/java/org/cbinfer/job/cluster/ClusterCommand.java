@@ -64,7 +64,8 @@ public final class ClusterCommand {
                         + " --set kafka.bootstrap=" + cluster.bootstrapServers());
             }
             case "stop" -> {
-                LocalCluster cluster = LocalCluster.attach(home, dir);
+                // by run directory only: also ends processes whose cluster.properties is gone
+                LocalCluster cluster = LocalCluster.builder(home).runDir(dir).build();
                 cluster.stop(out);
                 out.println("cluster in " + dir + " stopped");
             }
