@@ -78,10 +78,13 @@ __device__ __forceinline__ int entry_count(const int* countPtr, int fixedCount) 
 // Frame input and output
 
 // Copies each camera's NCHW float frame into its NHWC value buffer and marks the positions whose value
-// differs from the stored one (every position on a keyframe). grid: (ceil(HW / block), cameras).
+// differs from the stored one (every position on a keyframe). Records the first NaN or infinite value of each
+// camera's frame as INT_MAX - its flat NCHW index in nonFinite[cam] (0: none; the counters start at 0), unless
+// nonFinite is null (constants and host-computed values are not inputs).
+// grid: (ceil(HW / block), cameras).
 template <typename T>
 __device__ void load_input(const float* __restrict__ staged, T* const* values, u8* const* masks,
-                           const int* __restrict__ keyframe, int* camCounts, int C, int HW) {
+                           const int* __restrict__ keyframe, int* camCounts, int* nonFinite, int C, int HW) {
     int cam = blockIdx.y;
     int p = blockIdx.x * blockDim.x + threadIdx.x;
     int changed = 0;
@@ -89,11 +92,15 @@ __device__ void load_input(const float* __restrict__ staged, T* const* values, u
         const float* src = staged + (size_t) cam * C * HW + p;
         T* v = values[cam] + (size_t) p * C;
         changed = keyframe[cam];
+        int firstBad = -1;
         for (int c = 0; c < C; c++) {
+            float x = src[(size_t) c * HW];
+            if (firstBad < 0 && !isfinite(x)) firstBad = c;
             T before = v[c];
-            store_f(&v[c], src[(size_t) c * HW]);
+            store_f(&v[c], x);
             changed |= bits_of(before) != bits_of(v[c]);
         }
+        if (firstBad >= 0 && nonFinite != nullptr) atomicMax(nonFinite + cam, 0x7FFFFFFF - (firstBad * HW + p));
         masks[cam][p] = (u8) changed;
     }
     count_warp(changed, camCounts + cam);
@@ -464,6 +471,191 @@ __device__ void conv_gemm(T* const* xs, T* const* outs, const T* __restrict__ W,
     }
 }
 
+// The same convolution for channel counts that allow 16-byte copies (Cin/groups and Cout/groups multiples of
+// 4 fp32 or 8 fp16 values): each 16-byte piece of an im2col row is one tap's run of channels, so the A and
+// B tiles are fetched with cp.async straight into shared memory, PIPE stages deep, while the tensor cores
+// work on an earlier stage. 128 x BN output tiles, 8 warps of 64 x BN/4. MODE 1: TF32, MODE 2: fp16.
+// Dynamic shared memory: pipe_smem_bytes() (the stages, or the float output tile once they are done). grid: (tilesN * groups, position-tile slots), block 256.
+#define PBM 128
+#define PBK 32
+#define PIPE 3
+
+template <typename T>
+__host__ __device__ constexpr int pipe_pad() { return 16 / (int) sizeof(T); }
+
+template <typename T, int TN>
+__host__ __device__ constexpr int pipe_stage_bytes() {
+    return (PBM * (PBK + pipe_pad<T>()) + PBK * (TN + pipe_pad<T>())) * (int) sizeof(T);
+}
+
+template <typename T, int TN>
+__host__ __device__ constexpr int pipe_smem_bytes() {
+    return PIPE * pipe_stage_bytes<T, TN>() > PBM * (TN + 4) * 4 ? PIPE * pipe_stage_bytes<T, TN>() : PBM * (TN + 4) * 4;
+}
+
+__device__ __forceinline__ void cp_async16(void* smem, const void* global, bool valid) {
+    unsigned dst = (unsigned) __cvta_generic_to_shared(smem);
+    int bytes = valid ? 16 : 0;  // 0: the 16 bytes are zero-filled, nothing is read
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(global), "r"(bytes));
+}
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N>
+__device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+
+template <typename T, int MODE, int TN>
+__device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict__ W, const float* __restrict__ bias,
+                               const int* __restrict__ list, const int* __restrict__ countPtr, int fixedCount,
+                               int planeOut, const int* __restrict__ ys, const int* __restrict__ xt, int kh, int kw,
+                               int Win, int Wo, int Cin, int Cout, int groups, int act, float a0, float a1) {
+    constexpr int VEC = 16 / (int) sizeof(T);           // elements per 16-byte copy
+    constexpr int LDA = PBK + pipe_pad<T>(), LDB = TN + pipe_pad<T>(), LDC = TN + 4;
+    constexpr int A_CHUNKS = PBK / VEC;                  // 16-byte pieces per A row of a stage
+    constexpr int A_ROWS = 256 / A_CHUNKS;               // rows one pass of the block covers
+    constexpr int B_CHUNKS = TN / VEC;
+    constexpr int B_ROWS = 256 / B_CHUNKS;
+    constexpr int WN = TN / 4;                           // warp tile: 64 x WN
+    constexpr int FK = MODE == 2 ? 16 : 8;
+    extern __shared__ __align__(128) unsigned char smem[];
+    __shared__ int rowCam[PBM], rowPos[PBM], rowOy[PBM], rowOx[PBM];
+
+    const int Cgi = Cin / groups, Cgo = Cout / groups, K = kh * kw * Cgi;
+    const int tilesN = (Cgo + TN - 1) / TN;
+    const int g = blockIdx.x / tilesN, n0 = (blockIdx.x - g * tilesN) * TN;
+    const int count = entry_count(countPtr, fixedCount);
+    const T* Wg = W + (size_t) g * K * Cgo;
+    const int tid = threadIdx.x, warp = tid >> 5, wm = warp >> 2, wn = warp & 3;
+    const int kTiles = (K + PBK - 1) / PBK;
+    T* stageBase = (T*) smem;
+    float* Cs = (float*) smem;
+
+    auto load_stage = [&](int kt, int stage) {
+        T* As = stageBase + (size_t) stage * (pipe_stage_bytes<T, TN>() / (int) sizeof(T));
+        T* Bs = As + PBM * LDA;
+        const int k0 = kt * PBK;
+        // A: this thread's piece of each of its rows covers k .. k + VEC - 1, one tap's channels
+        const int piece = tid % A_CHUNKS, kk = k0 + piece * VEC;
+        const bool kIn = kk < K;
+        int ky = 0, kx = 0, ci = 0;
+        if (kIn) {
+            ci = kk % Cgi;
+            const int r = kk / Cgi;
+            kx = r % kw;
+            ky = r / kw;
+        }
+        const int chan = g * Cgi + ci;
+#pragma unroll
+        for (int i = 0; i < PBM / A_ROWS; i++) {
+            const int m = tid / A_CHUNKS + i * A_ROWS;
+            const int cam = rowCam[m];
+            const T* src = Wg;
+            bool valid = false;
+            if (kIn && cam >= 0) {
+                const int iy = ys[rowOy[m] * kh + ky], ix = xt[rowOx[m] * kw + kx];
+                if (iy >= 0 && ix >= 0) {
+                    src = xs[cam] + ((size_t) iy * Win + ix) * Cin + chan;
+                    valid = true;
+                }
+            }
+            cp_async16(As + m * LDA + piece * VEC, src, valid);
+        }
+        // B: rows k0.., 16-byte pieces along the output channels
+#pragma unroll
+        for (int i = 0; i < PBK / B_ROWS; i++) {
+            const int kr = tid / B_CHUNKS + i * B_ROWS, n = (tid % B_CHUNKS) * VEC;
+            const bool valid = k0 + kr < K && n0 + n < Cgo;
+            cp_async16(Bs + kr * LDB + n, valid ? Wg + (size_t) (k0 + kr) * Cgo + n0 + n : Wg, valid);
+        }
+    };
+
+    for (int m0 = blockIdx.y * PBM; m0 < count; m0 += gridDim.y * PBM) {
+        __syncthreads();  // the previous tile's epilogue is done with shared memory
+        if (tid < PBM) {
+            const int i = m0 + tid;
+            if (i < count) {
+                int cam, pos;
+                decode_entry(list, i, planeOut, cam, pos);
+                rowCam[tid] = cam;
+                rowPos[tid] = pos;
+                rowOy[tid] = pos / Wo;
+                rowOx[tid] = pos - (pos / Wo) * Wo;
+            } else {
+                rowCam[tid] = -1;
+            }
+        }
+        __syncthreads();
+
+        wmma::fragment<wmma::accumulator, 16, 16, FK, float> cf[4][WN / 16];
+#pragma unroll
+        for (int i = 0; i < 4; i++)
+#pragma unroll
+            for (int j = 0; j < WN / 16; j++) wmma::fill_fragment(cf[i][j], 0.f);
+
+#pragma unroll
+        for (int s = 0; s < PIPE - 1; s++) {
+            if (s < kTiles) load_stage(s, s);
+            cp_async_commit();
+        }
+        for (int kt = 0; kt < kTiles; kt++) {
+            cp_async_wait<PIPE - 2>();
+            __syncthreads();  // stage kt is in shared memory for everyone; stage kt - 1 is free again
+            if (kt + PIPE - 1 < kTiles) load_stage(kt + PIPE - 1, (kt + PIPE - 1) % PIPE);
+            cp_async_commit();
+            const T* As = stageBase + (size_t) (kt % PIPE) * (pipe_stage_bytes<T, TN>() / (int) sizeof(T));
+            const T* Bs = As + PBM * LDA;
+#pragma unroll
+            for (int kk = 0; kk < PBK; kk += FK) {
+                if constexpr (MODE == 1) {
+                    wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> af[4];
+                    wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> bf[WN / 16];
+#pragma unroll
+                    for (int i = 0; i < 4; i++) {
+                        wmma::load_matrix_sync(af[i], (const float*) As + (wm * 64 + i * 16) * LDA + kk, LDA);
+#pragma unroll
+                        for (int t = 0; t < af[i].num_elements; t++) af[i].x[t] = wmma::__float_to_tf32(af[i].x[t]);
+                    }
+#pragma unroll
+                    for (int j = 0; j < WN / 16; j++) {
+                        wmma::load_matrix_sync(bf[j], (const float*) Bs + kk * LDB + wn * WN + j * 16, LDB);
+#pragma unroll
+                        for (int t = 0; t < bf[j].num_elements; t++) bf[j].x[t] = wmma::__float_to_tf32(bf[j].x[t]);
+                    }
+#pragma unroll
+                    for (int i = 0; i < 4; i++)
+#pragma unroll
+                        for (int j = 0; j < WN / 16; j++) wmma::mma_sync(cf[i][j], af[i], bf[j], cf[i][j]);
+                } else {
+                    wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> af[4];
+                    wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::row_major> bf[WN / 16];
+#pragma unroll
+                    for (int i = 0; i < 4; i++)
+                        wmma::load_matrix_sync(af[i], (const __half*) As + (wm * 64 + i * 16) * LDA + kk, LDA);
+#pragma unroll
+                    for (int j = 0; j < WN / 16; j++)
+                        wmma::load_matrix_sync(bf[j], (const __half*) Bs + kk * LDB + wn * WN + j * 16, LDB);
+#pragma unroll
+                    for (int i = 0; i < 4; i++)
+#pragma unroll
+                        for (int j = 0; j < WN / 16; j++) wmma::mma_sync(cf[i][j], af[i], bf[j], cf[i][j]);
+                }
+            }
+        }
+        cp_async_wait<0>();
+        __syncthreads();  // every warp is done reading the stages: the accumulators go where they were
+#pragma unroll
+        for (int i = 0; i < 4; i++)
+#pragma unroll
+            for (int j = 0; j < WN / 16; j++)
+                wmma::store_matrix_sync(Cs + (wm * 64 + i * 16) * LDC + wn * WN + j * 16, cf[i][j], LDC, wmma::mem_row_major);
+        __syncthreads();
+        for (int idx = tid; idx < PBM * TN; idx += blockDim.x) {
+            const int m = idx / TN, n = idx - m * TN, cam = rowCam[m];
+            if (cam < 0 || n0 + n >= Cgo) continue;
+            const int co = g * Cgo + n0 + n;
+            store_f(&outs[cam][(size_t) rowPos[m] * Cout + co], activate(Cs[m * LDC + n] + bias[co], act, a0, a1));
+        }
+    }
+}
+
 // Depthwise convolution (groups == Cin, Cout = Cin * multiplier) at the listed positions: one thread per
 // (position, output channel), so a warp reads consecutive channels of one input position. Weights [Cout][kh*kw].
 template <typename T>
@@ -593,8 +785,8 @@ __device__ void to_half(const float* __restrict__ in, __half* __restrict__ out, 
     extern "C" __global__ void NAME##_f32 PARAMS(float) { NAME<float> ARGS; }                  \
     extern "C" __global__ void NAME##_f16 PARAMS(__half) { NAME<__half> ARGS; }
 
-#define P_LOAD(T) (const float* s, T* const* v, u8* const* m, const int* kf, int* cc, int C, int HW)
-TYPED(load_input, P_LOAD, (s, v, m, kf, cc, C, HW))
+#define P_LOAD(T) (const float* s, T* const* v, u8* const* m, const int* kf, int* cc, int* nf, int C, int HW)
+TYPED(load_input, P_LOAD, (s, v, m, kf, cc, nf, C, HW))
 #define P_STORE(T) (T* const* v, float* s, int C, int HW)
 TYPED(store_output, P_STORE, (v, s, C, HW))
 #define P_DETECT(T) (T* const* x, T* const* c, u8* const* im, u8* const* d, const int* kf, int* cc, int C, int HW, \
@@ -626,6 +818,14 @@ TYPED(global_average_pool, P_GAP, (i, o, C, HW))
 extern "C" __global__ void __launch_bounds__(128) conv_gemm_fp32 P_GEMM(float) { conv_gemm<float, 0> GEMM_ARGS; }
 extern "C" __global__ void __launch_bounds__(128) conv_gemm_tf32 P_GEMM(float) { conv_gemm<float, 1> GEMM_ARGS; }
 extern "C" __global__ void __launch_bounds__(128) conv_gemm_fp16 P_GEMM(__half) { conv_gemm<__half, 2> GEMM_ARGS; }
+
+// Dynamic shared memory: ConvStep.pipeSharedBytes mirrors pipe_smem_bytes<T, TN>().
+#define PIPE_ENTRY(NAME, T, MODE, TN) \
+    extern "C" __global__ void __launch_bounds__(256) NAME P_GEMM(T) { conv_gemm_pipe<T, MODE, TN> GEMM_ARGS; }
+PIPE_ENTRY(conv_gemm_pipe_tf32_n64, float, 1, 64)
+PIPE_ENTRY(conv_gemm_pipe_tf32_n128, float, 1, 128)
+PIPE_ENTRY(conv_gemm_pipe_fp16_n64, __half, 2, 64)
+PIPE_ENTRY(conv_gemm_pipe_fp16_n128, __half, 2, 128)
 
 extern "C" __global__ void dilate_compact_u8(u8* const* im, u8* const* om, const int* kf, const int* ys, int ty,
                                              const int* xt, int tx, int Win, int Ho, int Wo, int* list, int* lc,

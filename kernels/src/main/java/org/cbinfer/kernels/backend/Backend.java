@@ -44,6 +44,9 @@ public interface Backend extends AutoCloseable {
      * frame, in order. Streams of a batch may have different input sizes.
      *
      * @throws IllegalArgumentException if a stream appears twice or belongs to another backend
+     * @throws org.cbinfer.kernels.graph.ModelException if an input is missing, empty or holds a NaN or infinite
+     *     value; a backend that finds such a value only while running (the GPU checks the values it uploads)
+     *     leaves every stream of the batch with a keyframe pending
      */
     List<FrameResult> process(List<BackendStream> streams, List<Map<String, Tensor>> inputs);
 

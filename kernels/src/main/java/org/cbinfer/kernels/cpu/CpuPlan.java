@@ -122,20 +122,34 @@ public final class CpuPlan {
         graph.constants().forEach((name, t) -> values[slots.get(name)] = t.data());
     }
 
-    /** Checks that every graph input is present, finite and of the planned shape; returns them in input order. */
+    /** Checks that every graph input is present, non-empty and finite; returns their shapes by input name. */
     public static Map<String, int[]> shapesOf(Graph graph, Map<String, Tensor> inputs) {
+        Map<String, int[]> shapes = presentShapesOf(graph, inputs);
+        for (GraphInput in : graph.inputs()) {
+            Tensor t = inputs.get(in.name());
+            int bad = t.firstNonFinite();
+            if (bad >= 0) throw notFinite(in.name(), t, bad);
+        }
+        return shapes;
+    }
+
+    /**
+     * Like {@link #shapesOf} without reading the values: for a backend that checks them where it copies them
+     * anyway (the GPU, while uploading; a host pass over a large frame costs as much as the GPU's work).
+     */
+    public static Map<String, int[]> presentShapesOf(Graph graph, Map<String, Tensor> inputs) {
         Map<String, int[]> shapes = new HashMap<>();
         for (GraphInput in : graph.inputs()) {
             Tensor t = inputs.get(in.name());
             if (t == null) throw new ModelException(in.name(), "graph input missing; got " + inputs.keySet());
             if (t.size() == 0) throw new ModelException(in.name(), "empty input " + Shapes.str(t.shapeRef()));
-            int bad = t.firstNonFinite();
-            if (bad >= 0) {
-                throw new ModelException(in.name(), "input value " + t.data()[bad] + " at flat index " + bad
-                        + " is not finite");
-            }
             shapes.put(in.name(), t.shapeRef());
         }
         return shapes;
+    }
+
+    /** The error for a NaN or infinite value at flat index {@code index} of input {@code name}. */
+    public static ModelException notFinite(String name, Tensor input, int index) {
+        return new ModelException(name, "input value " + input.data()[index] + " at flat index " + index + " is not finite");
     }
 }

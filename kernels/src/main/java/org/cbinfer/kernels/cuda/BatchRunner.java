@@ -70,7 +70,7 @@ final class BatchRunner implements AutoCloseable {
         this.controlBytes = (long) tableCount * cams * 8 + 4L * cams;
         this.control = pool.allocate(controlBytes);
         this.controlHost = new PinnedBuffer(controlBytes);
-        this.counterCount = stepCount * (1 + 2 * cams) + plan.inputSlots().length * cams;
+        this.counterCount = stepCount * (1 + 2 * cams) + 2 * plan.inputSlots().length * cams;
         this.counters = pool.allocate(4L * counterCount);
         this.countersHost = new PinnedBuffer(4L * counterCount);
         this.lists = new DeviceBuffer[stepCount];
@@ -170,6 +170,15 @@ final class BatchRunner implements AutoCloseable {
         return counters.address(4L * (stepCount + 2L * stepCount * cams + (long) input * cams));
     }
 
+    /** Per-camera records of an input's first non-finite value (load_input's encoding). */
+    private long nonFinite(int input) {
+        return counters.address(4L * nonFiniteOffset(input));
+    }
+
+    private int nonFiniteOffset(int input) {
+        return stepCount + 2 * stepCount * cams + (plan.inputSlots().length + input) * cams;
+    }
+
     private long table(int k) {
         return control.address((long) k * cams * 8);
     }
@@ -190,8 +199,11 @@ final class BatchRunner implements AutoCloseable {
 
     // ---- running ----------------------------------------------------------------------------------------------
 
-    /** What one camera's frame produced. */
-    record CameraResult(Map<String, Tensor> outputs, int[] updated, int[] detected) {}
+    /**
+     * What one camera's frame produced; {@code firstNonFinite[i]} is the flat index of input i's first NaN or
+     * infinite value, -1 if none (outputs and state of such a camera are then meaningless).
+     */
+    record CameraResult(Map<String, Tensor> outputs, int[] updated, int[] detected, int[] firstNonFinite) {}
 
     /**
      * Runs one frame for each stream ({@code inputs} in graph input order, NCHW; null in RESTORE mode).
@@ -241,7 +253,7 @@ final class BatchRunner implements AutoCloseable {
                 check(JCudaDriver.cuMemcpyHtoDAsync(inputStage[i].ptr(), inputStageHost[i].pointer(),
                         4L * cams * l.size(), s), "cuMemcpyHtoDAsync");
                 launcher.launch("load_input" + sfx, blocks(l.plane()), cams, Launcher.BLOCK, inputStage[i].address(),
-                        val(ins[i]), mask(ins[i]), keyframes(), inputChanged(i), l.channels(), l.plane());
+                        val(ins[i]), mask(ins[i]), keyframes(), inputChanged(i), nonFinite(i), l.channels(), l.plane());
             }
         }
         for (CudaStep step : plan.steps()) step.enqueue(this);
@@ -320,7 +332,12 @@ final class BatchRunner implements AutoCloseable {
                 updated[s] = counts.getInt(4 * (stepCount + s * cams + c));
                 detected[s] = counts.getInt(4 * (stepCount + (stepCount + s) * cams + c));
             }
-            r[c] = new CameraResult(outputs, updated, detected);
+            int[] firstNonFinite = new int[plan.inputSlots().length];
+            for (int i = 0; i < firstNonFinite.length; i++) {
+                int record = counts.getInt(4 * (nonFiniteOffset(i) + c));
+                firstNonFinite[i] = mode == Mode.RESTORE || record == 0 ? -1 : Integer.MAX_VALUE - record;
+            }
+            r[c] = new CameraResult(outputs, updated, detected, firstNonFinite);
         }
         return r;
     }

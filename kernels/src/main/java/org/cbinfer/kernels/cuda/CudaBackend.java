@@ -24,6 +24,7 @@ import org.cbinfer.kernels.cpu.CpuPlan;
 import org.cbinfer.kernels.cpu.PlanCache;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.GraphOptimizer;
+import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -156,7 +157,7 @@ public final class CudaBackend implements Backend {
                 }
                 if (seen.put(s, Boolean.TRUE) != null) throw new IllegalArgumentException("a stream appears twice in one batch");
                 s.requireOpen();
-                CudaPlan p = plan(cpuPlans.plan(CpuPlan.shapesOf(graph, inputs.get(i))));
+                CudaPlan p = plan(cpuPlans.plan(CpuPlan.presentShapesOf(graph, inputs.get(i))));
                 if (s.plan() != p) s.bind(p);
                 own.add(s);
                 byPlan.computeIfAbsent(p, k -> new ArrayList<>()).add(i);
@@ -187,6 +188,12 @@ public final class CudaBackend implements Backend {
             keyframes[k] = s.keyframePending();
         }
         BatchRunner.CameraResult[] out = runner(p, n, BatchRunner.Mode.CHANGE_BASED).run(batch, frames, keyframes);
+        try {
+            rejectNonFinite(out, indexes, inputs);
+        } catch (ModelException e) {
+            batch.forEach(CudaStream::requestKeyframe);  // a NaN may have reached any state the batch shares a launch with
+            throw e;
+        }
         long nanos = System.nanoTime() - start;
         for (int k = 0; k < n; k++) {
             CudaStream s = batch.get(k);
@@ -217,7 +224,7 @@ public final class CudaBackend implements Backend {
         return onDevice(() -> {
             Map<CudaPlan, List<Integer>> byPlan = new LinkedHashMap<>();
             for (int i = 0; i < inputs.size(); i++) {
-                CudaPlan p = plan(cpuPlans.plan(CpuPlan.shapesOf(graph, inputs.get(i))));
+                CudaPlan p = plan(cpuPlans.plan(CpuPlan.presentShapesOf(graph, inputs.get(i))));
                 byPlan.computeIfAbsent(p, k -> new ArrayList<>()).add(i);
             }
             List<Map<String, Tensor>> results = new ArrayList<>(java.util.Collections.nCopies(inputs.size(), null));
@@ -230,6 +237,7 @@ public final class CudaBackend implements Backend {
                     for (int i : chunk) frames.add(graphInputs(inputs.get(i)));
                     BatchRunner.CameraResult[] out = runner(p, chunk.size(), BatchRunner.Mode.DENSE)
                             .run(denseStreams(p, chunk.size()), frames, new boolean[chunk.size()]);
+                    rejectNonFinite(out, chunk, inputs);
                     for (int k = 0; k < chunk.size(); k++) results.set(chunk.get(k), out[k].outputs());
                 }
             }
@@ -246,6 +254,19 @@ public final class CudaBackend implements Backend {
             list.add(s);
         }
         return list.subList(0, n);
+    }
+
+    /** The CPU backend's error for the first frame of the batch (in batch order) that held a non-finite value. */
+    private void rejectNonFinite(BatchRunner.CameraResult[] out, List<Integer> indexes, List<Map<String, Tensor>> inputs) {
+        for (int k = 0; k < out.length; k++) {
+            int[] bad = out[k].firstNonFinite();
+            for (int i = 0; i < bad.length; i++) {
+                if (bad[i] >= 0) {
+                    String name = graph.inputs().get(i).name();
+                    throw CpuPlan.notFinite(name, inputs.get(indexes.get(k)).get(name), bad[i]);
+                }
+            }
+        }
     }
 
     private float[][] graphInputs(Map<String, Tensor> inputs) {

@@ -8,6 +8,7 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
@@ -23,6 +24,7 @@ public final class CudaDevice {
     private final CUcontext context = new CUcontext();
     private final CUmodule module = new CUmodule();
     private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Map<String, Integer> optedIn = new HashMap<>();
     private final String name;
     private final int multiprocessors;
     private final int computeCapability;
@@ -81,6 +83,20 @@ public final class CudaDevice {
             check(JCudaDriver.cuModuleGetFunction(f, module, n), "cuModuleGetFunction(" + n + ")");
             return f;
         });
+    }
+
+    /**
+     * A kernel that takes {@code sharedBytes} of dynamic shared memory; above the default 48 KiB a kernel must
+     * opt in, once, before its first launch (and so before any graph capture that holds it).
+     */
+    synchronized CUfunction function(String name, int sharedBytes) {
+        CUfunction f = function(name);
+        if (sharedBytes > 48 * 1024 && optedIn.getOrDefault(name, 0) < sharedBytes) {
+            check(JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    sharedBytes), "cuFuncSetAttribute(" + name + ", " + sharedBytes + " bytes of shared memory)");
+            optedIn.put(name, sharedBytes);
+        }
+        return f;
     }
 
     public int index() {

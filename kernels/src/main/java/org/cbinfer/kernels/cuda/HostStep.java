@@ -63,7 +63,7 @@ final class HostStep extends CudaStep {
                 l.stream()), "cuMemcpyHtoDAsync");
         l.launch("load_input" + plan.suffix(), BatchRunner.blocks(out.plane()), cams, Launcher.BLOCK,
                 run.hostStage().address(), run.val(outSlot()), run.mask(outSlot()), run.keyframes(), run.updated(index),
-                out.channels(), out.plane());
+                Launcher.NULL, out.channels(), out.plane());
         // The staging buffer is reused by the next host step: its upload must be done first.
         run.synchronize();
     }

@@ -34,10 +34,15 @@ final class Launcher {
     }
 
     void launch(String kernel, int gridX, int gridY, int block, Object... args) {
-        CUfunction f = device.function(kernel);
+        launchShared(kernel, gridX, gridY, block, 0, args);
+    }
+
+    /** A launch with {@code sharedBytes} of dynamic shared memory per block. */
+    void launchShared(String kernel, int gridX, int gridY, int block, int sharedBytes, Object... args) {
+        CUfunction f = device.function(kernel, sharedBytes);
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) params[i] = param(kernel, i, args[i]);
-        check(JCudaDriver.cuLaunchKernel(f, Math.max(1, gridX), Math.max(1, gridY), 1, block, 1, 1, 0, stream,
+        check(JCudaDriver.cuLaunchKernel(f, Math.max(1, gridX), Math.max(1, gridY), 1, block, 1, 1, sharedBytes, stream,
                 Pointer.to(params), null), "cuLaunchKernel(" + kernel + ")");
     }
 

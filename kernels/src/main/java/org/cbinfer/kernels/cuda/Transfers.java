@@ -76,8 +76,8 @@ final class Transfers implements AutoCloseable {
         check(JCudaDriver.cuMemcpyHtoD(stage.ptr(), stageHost.pointer(), 4L * nchw.length), "cuMemcpyHtoD");
         fillControl(target);
         launcher.launch("load_input" + suffix(), BatchRunner.blocks(layout.plane()), 1, Launcher.BLOCK, stage.address(),
-                control.address(0), control.address(8), control.address(16), control.address(20), layout.channels(),
-                layout.plane());
+                control.address(0), control.address(8), control.address(16), control.address(20), Launcher.NULL,
+                layout.channels(), layout.plane());
         sync();
     }
 

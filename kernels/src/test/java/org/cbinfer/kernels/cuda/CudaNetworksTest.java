@@ -9,6 +9,7 @@ import static org.cbinfer.kernels.cuda.GpuCheck.worst;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -21,6 +22,7 @@ import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.io.tfjs.GoldenFrames;
 import org.cbinfer.kernels.tensor.Tensor;
@@ -150,6 +152,33 @@ class CudaNetworksTest {
             }
             assertTrue(((CudaBackend) batched).capturable(Map.of(input, frames.get(0).shape())),
                     "posenet runs entirely on the GPU, as one CUDA graph");
+        }
+    }
+
+    @Test
+    void aNonFiniteInputIsRefusedLikeOnTheCpuAndTheBatchRestartsWithKeyframes() throws IOException {
+        Graph g = model("posenet");
+        List<Tensor> frames = vtest("posenet", "vtest_f100-109_385x385.rgb");
+        String input = g.inputs().get(0).name();
+        Tensor bad = Tensor.of(frames.get(1).shape(), frames.get(1).data().clone());
+        bad.data()[123_457] = Float.NaN;
+        bad.data()[200_000] = Float.POSITIVE_INFINITY;
+        try (Backend gpu = gpu(g, 0.02f, Precision.FP32); Backend cpu = cpu(g, 0.02f)) {
+            ModelException expected = assertThrows(ModelException.class, () -> cpu.dense(List.of(Map.of(input, bad))));
+            ModelException dense = assertThrows(ModelException.class, () -> gpu.dense(List.of(Map.of(input, bad))));
+            assertEquals(expected.getMessage(), dense.getMessage());
+            BackendStream a = gpu.newStream(), b = gpu.newStream();
+            gpu.process(List.of(a, b), List.of(Map.of(input, frames.get(0)), Map.of(input, frames.get(0))));
+            ModelException cb = assertThrows(ModelException.class,
+                    () -> gpu.process(List.of(a, b), List.of(Map.of(input, frames.get(1)), Map.of(input, bad))));
+            assertEquals(expected.getMessage(), cb.getMessage());
+            assertTrue(a.keyframePending() && b.keyframePending(), "both streams of the failed batch start over");
+            List<FrameResult> next = gpu.process(List.of(a, b), List.of(Map.of(input, frames.get(2)), Map.of(input, frames.get(2))));
+            Map<String, Tensor> ref = cpu.dense(List.of(Map.of(input, frames.get(2)))).get(0);
+            for (FrameResult r : next) {
+                assertTrue(r.stats().keyframe(), "the frame after the failure is a keyframe");
+                assertTrue(worst(ref, r.outputs()) <= tolerance(Precision.FP32), "keyframe equals the dense model");
+            }
         }
     }
 

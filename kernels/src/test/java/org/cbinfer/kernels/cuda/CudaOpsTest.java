@@ -88,6 +88,14 @@ class CudaOpsTest {
         c.add(new Case("depthwise 3x3 relu6", single("c", conv(r, 8, 8, 3, 1, 1, 8, Padding.SAME, Activation.relu6()))));
         c.add(new Case("depthwise x2 5x5 s2", single("c", conv(r, 8, 16, 5, 2, 1, 8, Padding.SAME, Activation.TANH))));
         c.add(new Case("conv 7x7 s2 valid tanh", single("c", conv(r, 8, 32, 7, 2, 1, 1, Padding.VALID, Activation.TANH))));
+        // the pipelined tensor-core GEMM (channels in whole 16-byte pieces): two 128-wide N tiles, a K tail
+        // (144 = 4.5 x 32), and groups
+        c.add(new Case("conv 3x3 16 -> 136 (pipelined, 2 n-tiles, K tail)", Graph.builder().input("x", INPUT)
+                .node("a", conv(r, 8, 16, 1, 1, 1, 1, Padding.VALID, Activation.RELU), "x")
+                .node("b", conv(r, 16, 136, 3, 1, 1, 1, Padding.SAME, Activation.IDENTITY), "a").output("b").build()));
+        c.add(new Case("conv grouped 2, 16 -> 32 (pipelined)", Graph.builder().input("x", INPUT)
+                .node("a", conv(r, 8, 16, 1, 1, 1, 1, Padding.VALID, Activation.IDENTITY), "x")
+                .node("b", conv(r, 16, 32, 3, 2, 1, 2, Padding.SAME, Activation.relu6()), "a").output("b").build()));
         c.add(new Case("max pool 3x3 s2 same", single("p", new Pool(Pool.Kind.MAX, Window.of(3, 3, 2, Padding.SAME), false,
                 false))));
         c.add(new Case("avg pool 3x3 pad excl", single("p", new Pool(Pool.Kind.AVG, Window.of(3, 3, 1, Padding.symmetric(1, 1)),
