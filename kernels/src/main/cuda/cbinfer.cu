@@ -471,26 +471,27 @@ __device__ void conv_gemm(T* const* xs, T* const* outs, const T* __restrict__ W,
     }
 }
 
-// The same convolution for channel counts that allow 16-byte copies (Cin/groups and Cout/groups multiples of
-// 4 fp32 or 8 fp16 values): each 16-byte piece of an im2col row is one tap's run of channels, so the A and
-// B tiles are fetched with cp.async straight into shared memory, PIPE stages deep, while the tensor cores
-// work on an earlier stage. 128 x BN output tiles, 8 warps of 64 x BN/4. MODE 1: TF32, MODE 2: fp16.
-// Dynamic shared memory: pipe_smem_bytes() (the stages, or the float output tile once they are done). grid: (tilesN * groups, position-tile slots), block 256.
-#define PBM 128
+// The same convolution, pipelined, for channel counts that allow 16-byte copies (Cin/groups and
+// Cout/groups multiples of 4 fp32 or 8 fp16 values): each 16-byte piece of an im2col row is one tap's run of
+// channels, so the A and B tiles of PIPE K steps are fetched with cp.async straight into a shared-memory ring
+// while the tensor cores work on an earlier step. TM x TN output tiles (TM 64 or 128; TN 64 or 128), 8 warps
+// of TM/2 x TN/4. MODE 1: TF32, MODE 2: fp16. Dynamic shared memory: pipe_smem_bytes() (the stages, or the
+// float output tile once they are done). grid: (tilesN * groups, position-tile slots), block 256.
 #define PBK 32
 #define PIPE 3
 
 template <typename T>
 __host__ __device__ constexpr int pipe_pad() { return 16 / (int) sizeof(T); }
 
-template <typename T, int TN>
+template <typename T, int TM, int TN>
 __host__ __device__ constexpr int pipe_stage_bytes() {
-    return (PBM * (PBK + pipe_pad<T>()) + PBK * (TN + pipe_pad<T>())) * (int) sizeof(T);
+    return (TM * (PBK + pipe_pad<T>()) + PBK * (TN + pipe_pad<T>())) * (int) sizeof(T);
 }
 
-template <typename T, int TN>
+template <typename T, int TM, int TN>
 __host__ __device__ constexpr int pipe_smem_bytes() {
-    return PIPE * pipe_stage_bytes<T, TN>() > PBM * (TN + 4) * 4 ? PIPE * pipe_stage_bytes<T, TN>() : PBM * (TN + 4) * 4;
+    return PIPE * pipe_stage_bytes<T, TM, TN>() > TM * (TN + 4) * 4 ? PIPE * pipe_stage_bytes<T, TM, TN>()
+                                                                       : TM * (TN + 4) * 4;
 }
 
 __device__ __forceinline__ void cp_async16(void* smem, const void* global, bool valid) {
@@ -502,21 +503,22 @@ __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commi
 template <int N>
 __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
-template <typename T, int MODE, int TN>
+template <typename T, int MODE, int TM, int TN>
 __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict__ W, const float* __restrict__ bias,
                                const int* __restrict__ list, const int* __restrict__ countPtr, int fixedCount,
                                int planeOut, const int* __restrict__ ys, const int* __restrict__ xt, int kh, int kw,
                                int Win, int Wo, int Cin, int Cout, int groups, int act, float a0, float a1) {
-    constexpr int VEC = 16 / (int) sizeof(T);           // elements per 16-byte copy
+    constexpr int VEC = 16 / (int) sizeof(T);           // elements per 16-byte piece
     constexpr int LDA = PBK + pipe_pad<T>(), LDB = TN + pipe_pad<T>(), LDC = TN + 4;
-    constexpr int A_CHUNKS = PBK / VEC;                  // 16-byte pieces per A row of a stage
+    constexpr int A_CHUNKS = PBK / VEC;                  // pieces per A row of a stage
     constexpr int A_ROWS = 256 / A_CHUNKS;               // rows one pass of the block covers
     constexpr int B_CHUNKS = TN / VEC;
     constexpr int B_ROWS = 256 / B_CHUNKS;
-    constexpr int WN = TN / 4;                           // warp tile: 64 x WN
+    constexpr int FM = TM / 32, WN = TN / 4;             // warp tile: TM/2 x WN, FM x WN/16 fragments
     constexpr int FK = MODE == 2 ? 16 : 8;
+    constexpr int STAGE = pipe_stage_bytes<T, TM, TN>() / (int) sizeof(T);
     extern __shared__ __align__(128) unsigned char smem[];
-    __shared__ int rowCam[PBM], rowPos[PBM], rowOy[PBM], rowOx[PBM];
+    __shared__ int rowCam[TM], rowPos[TM], rowOy[TM], rowOx[TM];
 
     const int Cgi = Cin / groups, Cgo = Cout / groups, K = kh * kw * Cgi;
     const int tilesN = (Cgo + TN - 1) / TN;
@@ -529,8 +531,8 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
     float* Cs = (float*) smem;
 
     auto load_stage = [&](int kt, int stage) {
-        T* As = stageBase + (size_t) stage * (pipe_stage_bytes<T, TN>() / (int) sizeof(T));
-        T* Bs = As + PBM * LDA;
+        T* As = stageBase + (size_t) stage * STAGE;
+        T* Bs = As + TM * LDA;
         const int k0 = kt * PBK;
         // A: this thread's piece of each of its rows covers k .. k + VEC - 1, one tap's channels
         const int piece = tid % A_CHUNKS, kk = k0 + piece * VEC;
@@ -544,7 +546,7 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
         }
         const int chan = g * Cgi + ci;
 #pragma unroll
-        for (int i = 0; i < PBM / A_ROWS; i++) {
+        for (int i = 0; i < TM / A_ROWS; i++) {
             const int m = tid / A_CHUNKS + i * A_ROWS;
             const int cam = rowCam[m];
             const T* src = Wg;
@@ -558,7 +560,6 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
             }
             cp_async16(As + m * LDA + piece * VEC, src, valid);
         }
-        // B: rows k0.., 16-byte pieces along the output channels
 #pragma unroll
         for (int i = 0; i < PBK / B_ROWS; i++) {
             const int kr = tid / B_CHUNKS + i * B_ROWS, n = (tid % B_CHUNKS) * VEC;
@@ -567,9 +568,9 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
         }
     };
 
-    for (int m0 = blockIdx.y * PBM; m0 < count; m0 += gridDim.y * PBM) {
+    for (int m0 = blockIdx.y * TM; m0 < count; m0 += gridDim.y * TM) {
         __syncthreads();  // the previous tile's epilogue is done with shared memory
-        if (tid < PBM) {
+        if (tid < TM) {
             const int i = m0 + tid;
             if (i < count) {
                 int cam, pos;
@@ -584,9 +585,9 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
         }
         __syncthreads();
 
-        wmma::fragment<wmma::accumulator, 16, 16, FK, float> cf[4][WN / 16];
+        wmma::fragment<wmma::accumulator, 16, 16, FK, float> cf[FM][WN / 16];
 #pragma unroll
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < FM; i++)
 #pragma unroll
             for (int j = 0; j < WN / 16; j++) wmma::fill_fragment(cf[i][j], 0.f);
 
@@ -600,16 +601,16 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
             __syncthreads();  // stage kt is in shared memory for everyone; stage kt - 1 is free again
             if (kt + PIPE - 1 < kTiles) load_stage(kt + PIPE - 1, (kt + PIPE - 1) % PIPE);
             cp_async_commit();
-            const T* As = stageBase + (size_t) (kt % PIPE) * (pipe_stage_bytes<T, TN>() / (int) sizeof(T));
-            const T* Bs = As + PBM * LDA;
+            const T* As = stageBase + (size_t) (kt % PIPE) * STAGE;
+            const T* Bs = As + TM * LDA;
 #pragma unroll
             for (int kk = 0; kk < PBK; kk += FK) {
                 if constexpr (MODE == 1) {
-                    wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> af[4];
+                    wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> af[FM];
                     wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> bf[WN / 16];
 #pragma unroll
-                    for (int i = 0; i < 4; i++) {
-                        wmma::load_matrix_sync(af[i], (const float*) As + (wm * 64 + i * 16) * LDA + kk, LDA);
+                    for (int i = 0; i < FM; i++) {
+                        wmma::load_matrix_sync(af[i], (const float*) As + (wm * (TM / 2) + i * 16) * LDA + kk, LDA);
 #pragma unroll
                         for (int t = 0; t < af[i].num_elements; t++) af[i].x[t] = wmma::__float_to_tf32(af[i].x[t]);
                     }
@@ -620,20 +621,20 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
                         for (int t = 0; t < bf[j].num_elements; t++) bf[j].x[t] = wmma::__float_to_tf32(bf[j].x[t]);
                     }
 #pragma unroll
-                    for (int i = 0; i < 4; i++)
+                    for (int i = 0; i < FM; i++)
 #pragma unroll
                         for (int j = 0; j < WN / 16; j++) wmma::mma_sync(cf[i][j], af[i], bf[j], cf[i][j]);
                 } else {
-                    wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> af[4];
+                    wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> af[FM];
                     wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::row_major> bf[WN / 16];
 #pragma unroll
-                    for (int i = 0; i < 4; i++)
-                        wmma::load_matrix_sync(af[i], (const __half*) As + (wm * 64 + i * 16) * LDA + kk, LDA);
+                    for (int i = 0; i < FM; i++)
+                        wmma::load_matrix_sync(af[i], (const __half*) As + (wm * (TM / 2) + i * 16) * LDA + kk, LDA);
 #pragma unroll
                     for (int j = 0; j < WN / 16; j++)
                         wmma::load_matrix_sync(bf[j], (const __half*) Bs + kk * LDB + wn * WN + j * 16, LDB);
 #pragma unroll
-                    for (int i = 0; i < 4; i++)
+                    for (int i = 0; i < FM; i++)
 #pragma unroll
                         for (int j = 0; j < WN / 16; j++) wmma::mma_sync(cf[i][j], af[i], bf[j], cf[i][j]);
                 }
@@ -642,12 +643,13 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
         cp_async_wait<0>();
         __syncthreads();  // every warp is done reading the stages: the accumulators go where they were
 #pragma unroll
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < FM; i++)
 #pragma unroll
             for (int j = 0; j < WN / 16; j++)
-                wmma::store_matrix_sync(Cs + (wm * 64 + i * 16) * LDC + wn * WN + j * 16, cf[i][j], LDC, wmma::mem_row_major);
+                wmma::store_matrix_sync(Cs + (wm * (TM / 2) + i * 16) * LDC + wn * WN + j * 16, cf[i][j], LDC,
+                                        wmma::mem_row_major);
         __syncthreads();
-        for (int idx = tid; idx < PBM * TN; idx += blockDim.x) {
+        for (int idx = tid; idx < TM * TN; idx += blockDim.x) {
             const int m = idx / TN, n = idx - m * TN, cam = rowCam[m];
             if (cam < 0 || n0 + n >= Cgo) continue;
             const int co = g * Cgo + n0 + n;
@@ -819,13 +821,17 @@ extern "C" __global__ void __launch_bounds__(128) conv_gemm_fp32 P_GEMM(float) {
 extern "C" __global__ void __launch_bounds__(128) conv_gemm_tf32 P_GEMM(float) { conv_gemm<float, 1> GEMM_ARGS; }
 extern "C" __global__ void __launch_bounds__(128) conv_gemm_fp16 P_GEMM(__half) { conv_gemm<__half, 2> GEMM_ARGS; }
 
-// Dynamic shared memory: ConvStep.pipeSharedBytes mirrors pipe_smem_bytes<T, TN>().
-#define PIPE_ENTRY(NAME, T, MODE, TN) \
-    extern "C" __global__ void __launch_bounds__(256) NAME P_GEMM(T) { conv_gemm_pipe<T, MODE, TN> GEMM_ARGS; }
-PIPE_ENTRY(conv_gemm_pipe_tf32_n64, float, 1, 64)
-PIPE_ENTRY(conv_gemm_pipe_tf32_n128, float, 1, 128)
-PIPE_ENTRY(conv_gemm_pipe_fp16_n64, __half, 2, 64)
-PIPE_ENTRY(conv_gemm_pipe_fp16_n128, __half, 2, 128)
+// Dynamic shared memory: ConvStep.pipeSharedBytes mirrors pipe_smem_bytes<T, TM, TN>().
+#define PIPE_ENTRY(NAME, T, MODE, TM, TN) \
+    extern "C" __global__ void __launch_bounds__(256) NAME P_GEMM(T) { conv_gemm_pipe<T, MODE, TM, TN> GEMM_ARGS; }
+PIPE_ENTRY(conv_gemm_pipe_tf32_m64_n64, float, 1, 64, 64)
+PIPE_ENTRY(conv_gemm_pipe_tf32_m64_n128, float, 1, 64, 128)
+PIPE_ENTRY(conv_gemm_pipe_tf32_m128_n64, float, 1, 128, 64)
+PIPE_ENTRY(conv_gemm_pipe_tf32_m128_n128, float, 1, 128, 128)
+PIPE_ENTRY(conv_gemm_pipe_fp16_m64_n64, __half, 2, 64, 64)
+PIPE_ENTRY(conv_gemm_pipe_fp16_m64_n128, __half, 2, 64, 128)
+PIPE_ENTRY(conv_gemm_pipe_fp16_m128_n64, __half, 2, 128, 64)
+PIPE_ENTRY(conv_gemm_pipe_fp16_m128_n128, __half, 2, 128, 128)
 
 extern "C" __global__ void dilate_compact_u8(u8* const* im, u8* const* om, const int* kf, const int* ys, int ty,
                                              const int* xt, int tx, int Win, int Ho, int Wo, int* list, int* lc,

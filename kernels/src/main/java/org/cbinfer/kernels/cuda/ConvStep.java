@@ -13,8 +13,8 @@ import org.cbinfer.kernels.plan.AxisMap;
  * convolution of the committed input at the listed positions only (gather-GEMM-scatter, bias and activation
  * fused). Depthwise convolutions use a direct kernel; every other form (plain, strided, dilated, grouped,
  * transposed) a tiled GEMM of the plan's precision: in TF32 and fp16, when a group's channels come in whole
- * 16-byte pieces, the pipelined one (asynchronous copies into shared memory, three stages, 128-row tiles);
- * otherwise, and in exact fp32, the general one (64 x 64 tiles, element-wise gather).
+ * 16-byte pieces, the pipelined one (asynchronous copies into a three-stage shared-memory ring, 64- or
+ * 128-row tiles); otherwise, and in exact fp32, the general one (64 x 64 tiles, element-wise gather).
  */
 final class ConvStep extends CudaStep {
     private final CudaPlan plan;
@@ -142,38 +142,40 @@ final class ConvStep extends CudaStep {
         } else if (pipelined()) {
             int tileN = cout / groups <= 64 ? 64 : 128;
             int gridX = (cout / groups + tileN - 1) / tileN * groups;
-            int gridY = (int) Math.max(1, Math.min((entries + PIPE_TILE_M - 1) / PIPE_TILE_M,
-                    2L * l.device().multiprocessors() / gridX));
-            l.launchShared("conv_gemm_pipe_" + plan.precision().label() + "_n" + tileN, gridX, gridY, 256,
-                    pipeSharedBytes(plan.elementBytes(), tileN), x, run.val(out), weights.address(), bias.address(), list,
-                    count, fixed, outPlane, rows.address(), cols.address(), kh, kw, inW, outW, cin, cout, groups, act,
-                    activation.alpha(), activation.beta());
+            int sms = l.device().multiprocessors();
+            // 128-row tiles where they fill the GPU twice over; 64-row tiles for small layers and for position
+            // lists, whose length (a fraction of the plane, known only on the device) is usually small
+            int tileM = list == Launcher.NULL && (entries + 127) / 128 * gridX >= 2L * sms ? 128 : 64;
+            int gridY = (int) Math.max(1, Math.min((entries + tileM - 1) / tileM, 2L * sms / gridX));
+            l.launchShared("conv_gemm_pipe_" + plan.precision().label() + "_m" + tileM + "_n" + tileN, gridX, gridY, 256,
+                    pipeSharedBytes(plan.elementBytes(), tileM, tileN), x, run.val(out), weights.address(), bias.address(),
+                    list, count, fixed, outPlane, rows.address(), cols.address(), kh, kw, inW, outW, cin, cout, groups,
+                    act, activation.alpha(), activation.beta());
         } else {
             int tilesN = (cout / groups + 63) / 64;
             int gridX = tilesN * groups;
             int gridY = (int) Math.max(1, Math.min((entries + 63) / 64, 8L * l.device().multiprocessors() / gridX));
-            l.launch(plan.gemmKernel(), gridX, gridY, 128, x, run.val(out), weights.address(), bias.address(), list, count,
+            l.launch("conv_gemm_" + plan.precision().label(), gridX, gridY, 128, x, run.val(out), weights.address(), bias.address(), list, count,
                     fixed, outPlane, rows.address(), cols.address(), kh, kw, inW, outW, cin, cout, groups, act,
                     activation.alpha(), activation.beta());
         }
     }
 
     /**
-     * Whether the tensor-core GEMM with 16-byte asynchronous copies applies: TF32 or fp16, and the channels of
-     * a group in whole 16-byte pieces (so that a piece of an im2col row is one tap's run of channels).
+     * Whether the pipelined tensor-core GEMM applies: TF32 or fp16, and a group's channels in whole 16-byte
+     * pieces (so that a piece of an im2col row is one tap's run of channels).
      */
     private boolean pipelined() {
         int vec = 16 / plan.elementBytes();
-        return plan.precision() != Precision.FP32 && (cin / groups) % vec == 0 && (cout / groups) % vec == 0;
+        return plan.precision() != Precision.FP32 && (cin / groups) % vec == 0
+                && (cout / groups) % vec == 0;
     }
 
-    private static final int PIPE_TILE_M = 128;
-
-    /** Mirrors pipe_smem_bytes in cbinfer.cu: 3 stages of A (128 x 32) and B (32 x n) tiles, or the float output tile. */
-    static int pipeSharedBytes(int elementBytes, int tileN) {
+    /** Mirrors pipe_smem_bytes in cbinfer.cu: 3 stages of A (m x 32) and B (32 x n) tiles, or the float output tile. */
+    static int pipeSharedBytes(int elementBytes, int tileM, int tileN) {
         int pad = 16 / elementBytes;
-        int stages = 3 * (PIPE_TILE_M * (32 + pad) + 32 * (tileN + pad)) * elementBytes;
-        return Math.max(stages, PIPE_TILE_M * (tileN + 4) * 4);
+        int stages = 3 * (tileM * (32 + pad) + 32 * (tileN + pad)) * elementBytes;
+        return Math.max(stages, tileM * (tileN + 4) * 4);
     }
 
     @Override

@@ -138,11 +138,6 @@ final class CudaPlan implements AutoCloseable {
         return precision == Precision.FP16 ? "_f16" : "_f32";
     }
 
-    /** The convolution GEMM kernel of this precision. */
-    String gemmKernel() {
-        return "conv_gemm_" + precision.label();
-    }
-
     /** False when a step runs on the host. */
     boolean capturable() {
         return capturable;
