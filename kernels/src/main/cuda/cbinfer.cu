@@ -106,6 +106,28 @@ __device__ void load_input(const float* __restrict__ staged, T* const* values, u
     count_warp(changed, camCounts + cam);
 }
 
+// The same for 8-bit RGB frames (3 interleaved bytes a pixel, camera after camera): each byte becomes lut[byte],
+// the table the host computed with the CPU's own conversion, so both backends see the same values.
+template <typename T>
+__device__ void load_rgb8(const u8* __restrict__ staged, const float* __restrict__ lut, T* const* values,
+                          u8* const* masks, const int* __restrict__ keyframe, int* camCounts, int HW) {
+    int cam = blockIdx.y;
+    int p = blockIdx.x * blockDim.x + threadIdx.x;
+    int changed = 0;
+    if (p < HW) {
+        const u8* px = staged + ((size_t) cam * HW + p) * 3;
+        T* v = values[cam] + (size_t) p * 3;
+        changed = keyframe[cam];
+        for (int c = 0; c < 3; c++) {
+            T before = v[c];
+            store_f(&v[c], lut[px[c]]);
+            changed |= bits_of(before) != bits_of(v[c]);
+        }
+        masks[cam][p] = (u8) changed;
+    }
+    count_warp(changed, camCounts + cam);
+}
+
 // The opposite: NHWC (or, for non-image values, flat) T to NCHW float for the host. grid: (blocks, cameras).
 template <typename T>
 __device__ void store_output(T* const* values, float* __restrict__ staged, int C, int HW) {
@@ -789,6 +811,8 @@ __device__ void to_half(const float* __restrict__ in, __half* __restrict__ out, 
 
 #define P_LOAD(T) (const float* s, T* const* v, u8* const* m, const int* kf, int* cc, int* nf, int C, int HW)
 TYPED(load_input, P_LOAD, (s, v, m, kf, cc, nf, C, HW))
+#define P_RGB(T) (const u8* s, const float* lut, T* const* v, u8* const* m, const int* kf, int* cc, int HW)
+TYPED(load_rgb8, P_RGB, (s, lut, v, m, kf, cc, HW))
 #define P_STORE(T) (T* const* v, float* s, int C, int HW)
 TYPED(store_output, P_STORE, (v, s, C, HW))
 #define P_DETECT(T) (T* const* x, T* const* c, u8* const* im, u8* const* d, const int* kf, int* cc, int C, int HW, \

@@ -1,11 +1,13 @@
 package org.cbinfer.kernels.backend;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.tensor.RgbImage;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -55,6 +57,34 @@ public interface Backend extends AutoCloseable {
      * compared against, and the baseline that benchmarks time.
      */
     List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs);
+
+    /**
+     * {@link #process} for a graph whose single input is an RGB image, from 8-bit frames: each backend converts
+     * where it computes (the GPU uploads a quarter of the bytes), with the values of {@link RgbImage#toTensor}.
+     */
+    default List<FrameResult> processImages(List<BackendStream> streams, List<RgbImage> frames) {
+        return process(streams, asInputs(frames));
+    }
+
+    /** {@link #dense} from 8-bit RGB frames, as {@link #processImages}. */
+    default List<Map<String, Tensor>> denseImages(List<RgbImage> frames) {
+        return dense(asInputs(frames));
+    }
+
+    private List<Map<String, Tensor>> asInputs(List<RgbImage> frames) {
+        String input = imageInput();
+        List<Map<String, Tensor>> inputs = new ArrayList<>(frames.size());
+        for (RgbImage f : frames) inputs.add(Map.of(input, f.toTensor()));
+        return inputs;
+    }
+
+    /** The name of the graph's only input, which images feed; fails for graphs of several inputs. */
+    default String imageInput() {
+        if (graph().inputs().size() != 1) {
+            throw new IllegalArgumentException("images feed a graph of one input; " + graph().inputs().size() + " here");
+        }
+        return graph().inputs().get(0).name();
+    }
 
     /** One frame of one stream whose graph has a single input. */
     default FrameResult process(BackendStream stream, Tensor input) {

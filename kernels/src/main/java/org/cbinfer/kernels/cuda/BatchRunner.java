@@ -10,6 +10,7 @@ import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.JCudaDriver;
+import org.cbinfer.kernels.tensor.RgbImage;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -36,6 +37,7 @@ final class BatchRunner implements AutoCloseable {
     private final CudaPlan plan;
     private final int cams;
     private final Mode mode;
+    private final boolean images;
     private final Launcher launcher;
     private final DeviceMemoryPool pool;
     private final int slotCount;
@@ -58,16 +60,24 @@ final class BatchRunner implements AutoCloseable {
     private CUgraphExec graph;
     private int runs;
 
-    BatchRunner(CudaPlan plan, int cams, Mode mode, Launcher launcher, DeviceMemoryPool pool) {
+    /**
+     * @param images whether frames arrive as 8-bit RGB images (one input of 3 channels, uploaded as bytes and
+     *     converted on the device through a 256-entry table) rather than float tensors
+     */
+    BatchRunner(CudaPlan plan, int cams, Mode mode, boolean images, Launcher launcher, DeviceMemoryPool pool) {
+        if (images && (plan.inputSlots().length != 1 || plan.slots()[plan.inputSlots()[0]].channels() != 3)) {
+            throw new IllegalArgumentException("RGB images feed a graph of one 3-channel input");
+        }
         this.plan = plan;
         this.cams = cams;
         this.mode = mode;
+        this.images = images;
         this.launcher = launcher;
         this.pool = pool;
         this.slotCount = plan.slots().length;
         this.stepCount = plan.steps().size();
         this.tableCount = 2 * slotCount + 3 * stepCount;
-        this.controlBytes = (long) tableCount * cams * 8 + 4L * cams;
+        this.controlBytes = lookupTableOffset() + (images ? 4L * 256 : 0);
         this.control = pool.allocate(controlBytes);
         this.controlHost = new PinnedBuffer(controlBytes);
         this.counterCount = stepCount * (1 + 2 * cams) + 2 * plan.inputSlots().length * cams;
@@ -91,7 +101,7 @@ final class BatchRunner implements AutoCloseable {
         this.inputStage = new DeviceBuffer[ins.length];
         this.inputStageHost = new PinnedBuffer[ins.length];
         for (int i = 0; i < ins.length; i++) {
-            long bytes = 4L * cams * plan.slots()[ins[i]].size();
+            long bytes = (images ? 1L : 4L) * cams * plan.slots()[ins[i]].size();
             inputStage[i] = pool.allocate(bytes);
             inputStageHost[i] = new PinnedBuffer(bytes);
         }
@@ -146,6 +156,11 @@ final class BatchRunner implements AutoCloseable {
 
     long keyframes() {
         return control.address((long) tableCount * cams * 8);
+    }
+
+    /** Where the image pixel-value table follows the keyframe flags in the control block (16-byte aligned). */
+    private long lookupTableOffset() {
+        return ((long) tableCount * cams * 8 + 4L * cams + 15) / 16 * 16;
     }
 
     long list(int step) {
@@ -206,13 +221,20 @@ final class BatchRunner implements AutoCloseable {
     record CameraResult(Map<String, Tensor> outputs, int[] updated, int[] detected, int[] firstNonFinite) {}
 
     /**
-     * Runs one frame for each stream ({@code inputs} in graph input order, NCHW; null in RESTORE mode).
+     * Runs one frame for each stream ({@code frames}: tensors in graph input order, NCHW, or RGB images as
+     * the runner was made for; null in RESTORE mode).
      * Returns per-camera outputs and counts (outputs empty in RESTORE mode).
      */
-    CameraResult[] run(List<CudaStream> streams, List<float[][]> inputs, boolean[] keyframes) {
+    CameraResult[] run(List<CudaStream> streams, Frames.Batch frames, boolean[] keyframes) {
         if (streams.size() != cams) throw new IllegalArgumentException(streams.size() + " streams for a batch of " + cams);
         fillControl(streams, keyframes);
-        if (mode != Mode.RESTORE) fillInputs(inputs);
+        if (mode != Mode.RESTORE) {
+            if (images) {
+                fillImages(frames.images());
+            } else {
+                fillInputs(frames.tensors());
+            }
+        }
         if (graph != null) {
             check(JCudaDriver.cuGraphLaunch(graph, launcher.stream()), "cuGraphLaunch");
         } else if (plan.capturable() && runs > 0) {
@@ -251,9 +273,15 @@ final class BatchRunner implements AutoCloseable {
             for (int i = 0; i < ins.length; i++) {
                 SlotLayout l = plan.slots()[ins[i]];
                 check(JCudaDriver.cuMemcpyHtoDAsync(inputStage[i].ptr(), inputStageHost[i].pointer(),
-                        4L * cams * l.size(), s), "cuMemcpyHtoDAsync");
-                launcher.launch("load_input" + sfx, blocks(l.plane()), cams, Launcher.BLOCK, inputStage[i].address(),
-                        val(ins[i]), mask(ins[i]), keyframes(), inputChanged(i), nonFinite(i), l.channels(), l.plane());
+                        (images ? 1L : 4L) * cams * l.size(), s), "cuMemcpyHtoDAsync");
+                if (images) {
+                    launcher.launch("load_rgb8" + sfx, blocks(l.plane()), cams, Launcher.BLOCK, inputStage[i].address(),
+                            control.address(lookupTableOffset()), val(ins[i]), mask(ins[i]), keyframes(), inputChanged(i),
+                            l.plane());
+                } else {
+                    launcher.launch("load_input" + sfx, blocks(l.plane()), cams, Launcher.BLOCK, inputStage[i].address(),
+                            val(ins[i]), mask(ins[i]), keyframes(), inputChanged(i), nonFinite(i), l.channels(), l.plane());
+                }
             }
         }
         for (CudaStep step : plan.steps()) step.enqueue(this);
@@ -300,6 +328,17 @@ final class BatchRunner implements AutoCloseable {
         }
         long kf = (long) tableCount * cams * 8;
         for (int c = 0; c < cams; c++) b.putInt((int) (kf + 4L * c), mode != Mode.CHANGE_BASED || keyframes[c] ? 1 : 0);
+    }
+
+    /** Interleaved RGB bytes per camera, back to back, and the batch's pixel-value table (one scale a batch). */
+    private void fillImages(List<RgbImage> frames) {
+        int frameBytes = 3 * plan.slots()[plan.inputSlots()[0]].plane();
+        ByteBuffer stage = inputStageHost[0].view();
+        for (int c = 0; c < cams; c++) {
+            RgbImage f = frames.get(c);
+            stage.put(c * frameBytes, f.rgb(), f.offset(), frameBytes);
+        }
+        controlHost.view().asFloatBuffer().put((int) (lookupTableOffset() / 4), frames.get(0).lookupTable());
     }
 
     private void fillInputs(List<float[][]> inputs) {

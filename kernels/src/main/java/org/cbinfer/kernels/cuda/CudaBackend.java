@@ -25,6 +25,8 @@ import org.cbinfer.kernels.cpu.PlanCache;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.GraphOptimizer;
 import org.cbinfer.kernels.graph.ModelException;
+import org.cbinfer.kernels.tensor.ImageTensors;
+import org.cbinfer.kernels.tensor.RgbImage;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -55,7 +57,10 @@ public final class CudaBackend implements Backend {
     private final LinkedHashMap<RunnerKey, BatchRunner> runners = new LinkedHashMap<>(16, 0.75f, true);
     private boolean closed;
 
-    private record RunnerKey(CudaPlan plan, int cams, BatchRunner.Mode mode) {}
+    private record RunnerKey(CudaPlan plan, int cams, BatchRunner.Mode mode, boolean images) {}
+
+    /** Frames of one plan that run together: with images, also of one pixel scale (one lookup table a batch). */
+    private record Group(CudaPlan plan, ImageTensors.Scale scale) {}
 
     private CudaBackend(Graph graph, Thresholds thresholds, boolean recursive, int deviceIndex, Precision precision) {
         this.graph = GraphOptimizer.optimize(graph);
@@ -136,7 +141,7 @@ public final class CudaBackend implements Backend {
                 transfers.upload(values, s.committed(step.index), layout);
             }
             if (c != snapshot.committed().size()) throw new IllegalArgumentException("snapshot has too many committed inputs");
-            runner(p, 1, BatchRunner.Mode.RESTORE).run(List.of(s), null, new boolean[] {false});
+            runner(p, 1, BatchRunner.Mode.RESTORE, false).run(List.of(s), null, new boolean[] {false});
             s.restored(snapshot.frames());
             return s;
         });
@@ -147,49 +152,58 @@ public final class CudaBackend implements Backend {
         if (streams.size() != inputs.size()) {
             throw new IllegalArgumentException(streams.size() + " streams but " + inputs.size() + " frames");
         }
-        return onDevice(() -> {
-            Map<BackendStream, Boolean> seen = new IdentityHashMap<>();
-            List<CudaStream> own = new ArrayList<>(streams.size());
-            Map<CudaPlan, List<Integer>> byPlan = new LinkedHashMap<>();
-            for (int i = 0; i < streams.size(); i++) {
-                if (!(streams.get(i) instanceof CudaStream s) || s.backend() != this) {
-                    throw new IllegalArgumentException("stream " + i + " does not belong to this backend");
-                }
-                if (seen.put(s, Boolean.TRUE) != null) throw new IllegalArgumentException("a stream appears twice in one batch");
-                s.requireOpen();
-                CudaPlan p = plan(cpuPlans.plan(CpuPlan.presentShapesOf(graph, inputs.get(i))));
-                if (s.plan() != p) s.bind(p);
-                own.add(s);
-                byPlan.computeIfAbsent(p, k -> new ArrayList<>()).add(i);
-            }
-            FrameResult[] results = new FrameResult[streams.size()];
-            for (Map.Entry<CudaPlan, List<Integer>> group : byPlan.entrySet()) {
-                List<Integer> all = group.getValue();
-                for (int from = 0; from < all.size(); from += MAX_BATCH) {
-                    runChangeBased(group.getKey(), all.subList(from, Math.min(all.size(), from + MAX_BATCH)), own, inputs,
-                            results);
-                }
-            }
-            return List.of(results);
-        });
+        return onDevice(() -> changeBased(streams, Frames.of(graph, inputs)));
     }
 
-    private void runChangeBased(CudaPlan p, List<Integer> indexes, List<CudaStream> own,
-                                List<Map<String, Tensor>> inputs, FrameResult[] results) {
+    @Override
+    public List<FrameResult> processImages(List<BackendStream> streams, List<RgbImage> images) {
+        if (streams.size() != images.size()) {
+            throw new IllegalArgumentException(streams.size() + " streams but " + images.size() + " frames");
+        }
+        return onDevice(() -> changeBased(streams, Frames.ofImages(imageInput(), images)));
+    }
+
+    private List<FrameResult> changeBased(List<BackendStream> streams, Frames frames) {
+        Map<BackendStream, Boolean> seen = new IdentityHashMap<>();
+        List<CudaStream> own = new ArrayList<>(streams.size());
+        Map<Group, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < streams.size(); i++) {
+            if (!(streams.get(i) instanceof CudaStream s) || s.backend() != this) {
+                throw new IllegalArgumentException("stream " + i + " does not belong to this backend");
+            }
+            if (seen.put(s, Boolean.TRUE) != null) throw new IllegalArgumentException("a stream appears twice in one batch");
+            s.requireOpen();
+            CudaPlan p = plan(cpuPlans.plan(frames.shapes(i)));
+            if (s.plan() != p) s.bind(p);
+            own.add(s);
+            groups.computeIfAbsent(new Group(p, frames.scale(i)), k -> new ArrayList<>()).add(i);
+        }
+        FrameResult[] results = new FrameResult[streams.size()];
+        for (Map.Entry<Group, List<Integer>> group : groups.entrySet()) {
+            List<Integer> all = group.getValue();
+            for (int from = 0; from < all.size(); from += MAX_BATCH) {
+                runChangeBased(group.getKey().plan(), all.subList(from, Math.min(all.size(), from + MAX_BATCH)), own,
+                        frames, results);
+            }
+        }
+        return List.of(results);
+    }
+
+    private void runChangeBased(CudaPlan p, List<Integer> indexes, List<CudaStream> own, Frames frames,
+                                FrameResult[] results) {
         long start = System.nanoTime();
         int n = indexes.size();
         List<CudaStream> batch = new ArrayList<>(n);
-        List<float[][]> frames = new ArrayList<>(n);
         boolean[] keyframes = new boolean[n];
         for (int k = 0; k < n; k++) {
             CudaStream s = own.get(indexes.get(k));
             batch.add(s);
-            frames.add(graphInputs(inputs.get(indexes.get(k))));
             keyframes[k] = s.keyframePending();
         }
-        BatchRunner.CameraResult[] out = runner(p, n, BatchRunner.Mode.CHANGE_BASED).run(batch, frames, keyframes);
+        BatchRunner.CameraResult[] out = runner(p, n, BatchRunner.Mode.CHANGE_BASED, frames.images())
+                .run(batch, frames.batch(indexes), keyframes);
         try {
-            rejectNonFinite(out, indexes, inputs);
+            rejectNonFinite(out, indexes, frames);
         } catch (ModelException e) {
             batch.forEach(CudaStream::requestKeyframe);  // a NaN may have reached any state the batch shares a launch with
             throw e;
@@ -221,28 +235,33 @@ public final class CudaBackend implements Backend {
 
     @Override
     public List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs) {
-        return onDevice(() -> {
-            Map<CudaPlan, List<Integer>> byPlan = new LinkedHashMap<>();
-            for (int i = 0; i < inputs.size(); i++) {
-                CudaPlan p = plan(cpuPlans.plan(CpuPlan.presentShapesOf(graph, inputs.get(i))));
-                byPlan.computeIfAbsent(p, k -> new ArrayList<>()).add(i);
+        return onDevice(() -> dense(Frames.of(graph, inputs)));
+    }
+
+    @Override
+    public List<Map<String, Tensor>> denseImages(List<RgbImage> images) {
+        return onDevice(() -> dense(Frames.ofImages(imageInput(), images)));
+    }
+
+    private List<Map<String, Tensor>> dense(Frames frames) {
+        Map<Group, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < frames.size(); i++) {
+            CudaPlan p = plan(cpuPlans.plan(frames.shapes(i)));
+            groups.computeIfAbsent(new Group(p, frames.scale(i)), k -> new ArrayList<>()).add(i);
+        }
+        List<Map<String, Tensor>> results = new ArrayList<>(java.util.Collections.nCopies(frames.size(), null));
+        for (Map.Entry<Group, List<Integer>> group : groups.entrySet()) {
+            CudaPlan p = group.getKey().plan();
+            List<Integer> all = group.getValue();
+            for (int from = 0; from < all.size(); from += MAX_BATCH) {
+                List<Integer> chunk = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
+                BatchRunner.CameraResult[] out = runner(p, chunk.size(), BatchRunner.Mode.DENSE, frames.images())
+                        .run(denseStreams(p, chunk.size()), frames.batch(chunk), new boolean[chunk.size()]);
+                rejectNonFinite(out, chunk, frames);
+                for (int k = 0; k < chunk.size(); k++) results.set(chunk.get(k), out[k].outputs());
             }
-            List<Map<String, Tensor>> results = new ArrayList<>(java.util.Collections.nCopies(inputs.size(), null));
-            for (Map.Entry<CudaPlan, List<Integer>> group : byPlan.entrySet()) {
-                CudaPlan p = group.getKey();
-                List<Integer> all = group.getValue();
-                for (int from = 0; from < all.size(); from += MAX_BATCH) {
-                    List<Integer> chunk = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
-                    List<float[][]> frames = new ArrayList<>();
-                    for (int i : chunk) frames.add(graphInputs(inputs.get(i)));
-                    BatchRunner.CameraResult[] out = runner(p, chunk.size(), BatchRunner.Mode.DENSE)
-                            .run(denseStreams(p, chunk.size()), frames, new boolean[chunk.size()]);
-                    rejectNonFinite(out, chunk, inputs);
-                    for (int k = 0; k < chunk.size(); k++) results.set(chunk.get(k), out[k].outputs());
-                }
-            }
-            return results;
-        });
+        }
+        return results;
     }
 
     /** Value buffers for dense passes (their state is never read), as many as the largest batch asked for. */
@@ -257,30 +276,24 @@ public final class CudaBackend implements Backend {
     }
 
     /** The CPU backend's error for the first frame of the batch (in batch order) that held a non-finite value. */
-    private void rejectNonFinite(BatchRunner.CameraResult[] out, List<Integer> indexes, List<Map<String, Tensor>> inputs) {
+    private void rejectNonFinite(BatchRunner.CameraResult[] out, List<Integer> indexes, Frames frames) {
         for (int k = 0; k < out.length; k++) {
             int[] bad = out[k].firstNonFinite();
             for (int i = 0; i < bad.length; i++) {
                 if (bad[i] >= 0) {
                     String name = graph.inputs().get(i).name();
-                    throw CpuPlan.notFinite(name, inputs.get(indexes.get(k)).get(name), bad[i]);
+                    throw CpuPlan.notFinite(name, frames.tensors().get(indexes.get(k)).get(name), bad[i]);
                 }
             }
         }
-    }
-
-    private float[][] graphInputs(Map<String, Tensor> inputs) {
-        float[][] f = new float[graph.inputs().size()][];
-        for (int i = 0; i < f.length; i++) f[i] = inputs.get(graph.inputs().get(i).name()).data();
-        return f;
     }
 
     private CudaPlan plan(CpuPlan cpu) {
         return plans.computeIfAbsent(cpu, c -> new CudaPlan(c, precision, thresholds, recursive, transfers, pool));
     }
 
-    private BatchRunner runner(CudaPlan p, int cams, BatchRunner.Mode mode) {
-        RunnerKey key = new RunnerKey(p, cams, mode);
+    private BatchRunner runner(CudaPlan p, int cams, BatchRunner.Mode mode, boolean images) {
+        RunnerKey key = new RunnerKey(p, cams, mode, images);
         BatchRunner r = runners.get(key);
         if (r == null) {
             if (runners.size() >= MAX_RUNNERS) {
@@ -288,7 +301,7 @@ public final class CudaBackend implements Backend {
                 eldest.getValue().close();
                 runners.remove(eldest.getKey());
             }
-            r = new BatchRunner(p, cams, mode, launcher, pool);
+            r = new BatchRunner(p, cams, mode, images, launcher, pool);
             runners.put(key, r);
         }
         return r;

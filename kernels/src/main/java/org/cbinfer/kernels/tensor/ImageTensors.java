@@ -28,17 +28,8 @@ public final class ImageTensors {
 
     /** Interleaved RGB24 (row-major, 3 bytes a pixel) to a [1, 3, h, w] tensor. */
     public static Tensor fromRgb(byte[] rgb, int offset, int width, int height, Scale scale) {
-        if (width <= 0 || height <= 0) {
-            throw new IllegalArgumentException("empty image " + width + "x" + height);
-        }
-        long n = (long) width * height;
-        if (n * 3 > Shapes.MAX_ELEMENTS || offset < 0 || offset + n * 3 > rgb.length) {
-            throw new IllegalArgumentException("RGB buffer of " + rgb.length + " bytes does not hold a "
-                    + width + "x" + height + " image at offset " + offset);
-        }
-        int hw = (int) n;
-        float[] lut = new float[256];
-        for (int v = 0; v < 256; v++) lut[v] = scale.apply(v);
+        float[] lut = new RgbImage(rgb, offset, width, height, scale).lookupTable();
+        int hw = width * height;
         float[] out = new float[3 * hw];
         for (int p = 0, i = offset; p < hw; p++, i += 3) {
             out[p] = lut[rgb[i] & 0xff];

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.io.tfjs.GoldenFrames;
+import org.cbinfer.kernels.tensor.ImageTensors;
+import org.cbinfer.kernels.tensor.RgbImage;
 import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.kernels.testing.RandomGraphs;
 import org.cbinfer.kernels.testing.TestData;
@@ -152,6 +155,35 @@ class CudaNetworksTest {
             }
             assertTrue(((CudaBackend) batched).capturable(Map.of(input, frames.get(0).shape())),
                     "posenet runs entirely on the GPU, as one CUDA graph");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Precision.class, names = {"FP32", "FP16"})
+    void rgbFramesConvertedOnTheGpuGiveExactlyTheResultsOfTheirTensors(Precision p) throws IOException {
+        Graph g = model("posenet");
+        byte[] rgb = Files.readAllBytes(TestData.file("golden/vtest_f100-109_385x385.rgb"));
+        int w = 385, h = 385, frameBytes = 3 * w * h;
+        String input = g.inputs().get(0).name();
+        try (Backend gpu = gpu(g, 0.02f, p)) {
+            BackendStream fromImages = gpu.newStream(), fromTensors = gpu.newStream(), other = gpu.newStream();
+            for (int t = 0; t < 4; t++) {
+                RgbImage pm1 = new RgbImage(rgb, t * frameBytes, w, h, ImageTensors.Scale.PM1);
+                // a batch of two pixel scales runs as two groups; the PM1 camera must not notice
+                RgbImage unit = new RgbImage(rgb, (t + 5) * frameBytes, w, h, ImageTensors.Scale.UNIT);
+                List<FrameResult> images = gpu.processImages(List.of(fromImages, other), List.of(pm1, unit));
+                FrameResult tensors = gpu.process(fromTensors, pm1.toTensor());
+                for (String k : tensors.outputs().keySet()) {
+                    assertArrayEquals(tensors.outputs().get(k).data(), images.get(0).outputs().get(k).data(),
+                            "frame " + t + " output " + k);
+                }
+                assertEquals(tensors.stats().macs(), images.get(0).stats().macs(), "frame " + t + " MACs");
+                Map<String, Tensor> dense = gpu.dense(List.of(Map.of(input, unit.toTensor()))).get(0);
+                Map<String, Tensor> denseImage = gpu.denseImages(List.of(unit)).get(0);
+                for (String k : dense.keySet()) {
+                    assertArrayEquals(dense.get(k).data(), denseImage.get(k).data(), "dense frame " + t + " output " + k);
+                }
+            }
         }
     }
 

@@ -25,8 +25,7 @@ import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.io.ModelFiles;
-import org.cbinfer.kernels.tensor.ImageTensors;
-import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.kernels.tensor.RgbImage;
 import org.cbinfer.operators.state.StateSnapshotSerializer;
 
 /**
@@ -152,8 +151,7 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
         batchGeneration++;
         List<Pending> accepted = new ArrayList<>();
         List<BackendStream> streams = new ArrayList<>();
-        List<Map<String, Tensor>> inputs = new ArrayList<>();
-        String inputName = backend.graph().inputs().get(0).name();
+        List<RgbImage> inputs = new ArrayList<>();
         for (Pending p : pending) {
             setCurrentKey(p.key());
             CameraFrame f = p.frame();
@@ -167,9 +165,9 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
                 }
                 restart = true;   // the producer restarted its numbering
             }
-            Tensor input;
+            RgbImage input;
             try {
-                input = ImageTensors.fromRgb(f.rgb(), 0, f.width(), f.height(), settings.scale());
+                input = new RgbImage(f.rgb(), 0, f.width(), f.height(), settings.scale());
             } catch (IllegalArgumentException e) {
                 reject(f, "bad frame: " + e.getMessage());
                 continue;
@@ -182,7 +180,7 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
             if (settings.keyframeEvery() > 0 && stream.frames() % settings.keyframeEvery() == 0) stream.requestKeyframe();
             accepted.add(p);
             streams.add(stream);
-            inputs.add(Map.of(inputName, input));
+            inputs.add(input);
         }
         if (!accepted.isEmpty()) run(accepted, streams, inputs);
         Set<Object> inBatch = new HashSet<>();
@@ -190,10 +188,10 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
         evictOverBudget(inBatch);
     }
 
-    private void run(List<Pending> accepted, List<BackendStream> streams, List<Map<String, Tensor>> inputs) throws Exception {
+    private void run(List<Pending> accepted, List<BackendStream> streams, List<RgbImage> inputs) throws Exception {
         List<FrameResult> results;
         try {
-            results = backend.process(streams, inputs);
+            results = backend.processImages(streams, inputs);
         } catch (RuntimeException e) {
             // the streams of a failed batch may be half updated: each restarts with a keyframe
             for (int i = 0; i < accepted.size(); i++) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,14 +14,15 @@ import java.nio.file.StandardOpenOption;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
 import org.cbinfer.kernels.tensor.ImageTensors;
-import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.kernels.tensor.RgbImage;
 
 /**
  * Simulated static cameras from one video: camera {@code i} shows frames {@code from + i * spread + t} for
  * steps {@code t = 0 .. steps-1}, so all cameras see the same scene at different moments. The video is
- * decoded once, in order, and every source frame becomes one input tensor shared by the cameras that show
+ * decoded once, in order, and every source frame becomes one RGB image shared by the cameras that show
  * it; only the frames some camera still needs stay in memory (about {@code (cameras - 1) * spread + 1}).
- * Decoding and conversion happen here, outside whatever the caller times.
+ * Decoding happens here, outside whatever the caller times; the conversion to input values is the backend's
+ * (timed: the GPU does it on the device).
  *
  * <p>Frames come from a video file (decoded with FFmpeg) or from a raw file of RGB24 frames already at the input
  * size, back to back from video frame 0: what {@code bench/device-run.sh} makes with OpenCV on the GPU machine,
@@ -35,7 +35,7 @@ public final class CameraFrames implements Closeable {
     private final int steps;
     private final int cameras;
     private final int spread;
-    private final TreeMap<Long, Tensor> cache = new TreeMap<>();
+    private final TreeMap<Long, RgbImage> cache = new TreeMap<>();
 
     /** Frames in order from the first one a camera shows. */
     private interface Decoder extends Closeable {
@@ -153,28 +153,23 @@ public final class CameraFrames implements Closeable {
      * The inputs of every camera at a step, in camera order. Steps must be asked in increasing order; frames no
      * camera needs any more are dropped.
      */
-    public List<Tensor> step(int step) throws IOException {
+    public List<RgbImage> step(int step) throws IOException {
         if (step < 0 || step >= steps) throw new IllegalArgumentException("step " + step + " outside 0.." + (steps - 1));
         cache.headMap(sourceFrame(0, step)).clear();
-        List<Tensor> inputs = new ArrayList<>(cameras);
+        List<RgbImage> inputs = new ArrayList<>(cameras);
         for (int c = 0; c < cameras; c++) inputs.add(frame(sourceFrame(c, step)));
         return inputs;
     }
 
-    private Tensor frame(long index) throws IOException {
+    private RgbImage frame(long index) throws IOException {
         while (cache.isEmpty() || cache.lastKey() < index) {
             VideoFrame f = reader.read();
             if (f == null) throw new IOException(reader.source() + " ended before frame " + index);
-            cache.put(f.index(), ImageTensors.fromRgb(f.rgb(), 0, f.width(), f.height(), scale));
+            cache.put(f.index(), new RgbImage(f.rgb(), 0, f.width(), f.height(), scale));
         }
-        Tensor t = cache.get(index);
+        RgbImage t = cache.get(index);
         if (t == null) throw new IOException(reader.source() + ": frame " + index + " was not decoded (have " + cache.firstKey() + ".." + cache.lastKey() + ")");
         return t;
-    }
-
-    /** For callers that want the frames as graph inputs. */
-    public static List<Map<String, Tensor>> asInputs(String input, List<Tensor> frames) {
-        return frames.stream().map(t -> Map.of(input, t)).toList();
     }
 
     @Override

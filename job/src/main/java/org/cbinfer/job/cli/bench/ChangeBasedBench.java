@@ -7,11 +7,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.FrameResult;
-import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.kernels.tensor.RgbImage;
 
 /**
  * Change-based inference of several cameras at once: one {@link BackendStream} per camera, each step one
@@ -27,7 +26,6 @@ final class ChangeBasedBench {
         if (s.steps() <= s.warmup()) {
             throw new Args.UsageException(s.steps() + " frames per camera leave none to time after " + s.warmup() + " warm-up frames");
         }
-        String input = s.model().input();
         List<BackendStream> streams = new ArrayList<>();
         for (int c = 0; c < cameras; c++) streams.add(backend.newStream());
         Samples steps = new Samples();
@@ -37,9 +35,9 @@ final class ChangeBasedBench {
         try (CameraFrames video = s.frames(cameras, s.steps())) {
             spread = video.spread();
             for (int t = 0; t < s.steps(); t++) {
-                List<Map<String, Tensor>> inputs = CameraFrames.asInputs(input, video.step(t));
+                List<RgbImage> inputs = video.step(t);
                 long t0 = System.nanoTime();
-                List<FrameResult> results = backend.process(streams, inputs);
+                List<FrameResult> results = backend.processImages(streams, inputs);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 int timed = t - s.warmup();
                 if (timed < 0) continue;
@@ -47,7 +45,7 @@ final class ChangeBasedBench {
                 for (FrameResult r : results) {
                     if (!r.stats().keyframe()) layers.add(r.stats());
                 }
-                if (timed % s.checkEvery() == 0) error.add(backend.dense(inputs.subList(0, 1)).get(0), results.get(0).outputs());
+                if (timed % s.checkEvery() == 0) error.add(backend.denseImages(inputs.subList(0, 1)).get(0), results.get(0).outputs());
             }
         }
         long bytes = streams.stream().mapToLong(BackendStream::bytes).sum() / cameras;

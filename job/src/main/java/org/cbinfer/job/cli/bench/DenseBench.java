@@ -7,9 +7,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.cbinfer.kernels.backend.Backend;
-import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.kernels.tensor.RgbImage;
 
 /**
  * Times {@link Backend#dense} on batches of consecutive video frames: per batch size, the wall time of one call
@@ -21,19 +20,18 @@ final class DenseBench {
 
     static ArrayNode run(BenchSettings s, Backend backend, PrintStream out) throws IOException {
         int largest = Collections.max(s.batches());
-        List<Tensor> frames = new ArrayList<>();
+        List<RgbImage> frames = new ArrayList<>();
         try (CameraFrames video = s.frames(1, largest)) {
             for (int i = 0; i < largest; i++) frames.add(video.step(i).get(0));
         }
-        String input = s.model().input();
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
         for (int batch : s.batches()) {
-            List<Map<String, Tensor>> inputs = CameraFrames.asInputs(input, frames.subList(0, batch));
-            for (int i = 0; i < s.warmup(); i++) backend.dense(inputs);
+            List<RgbImage> inputs = frames.subList(0, batch);
+            for (int i = 0; i < s.warmup(); i++) backend.denseImages(inputs);
             Samples t = new Samples();
             for (int i = 0; i < s.iterations(); i++) {
                 long t0 = System.nanoTime();
-                backend.dense(inputs);
+                backend.denseImages(inputs);
                 t.add((System.nanoTime() - t0) / 1e6);
             }
             double perFrame = t.median() / batch;

@@ -25,7 +25,7 @@ final class PeerExport {
             GraphExport.write(cpu.graph(), dir);
             Tensor frame;
             try (CameraFrames video = s.frames(1, 1)) {
-                frame = video.step(0).get(0);
+                frame = video.step(0).get(0).toTensor();
             }
             Map<String, Tensor> input = Map.of(s.model().input(), frame);
             Map<String, Tensor> outputs = cpu.dense(List.of(input)).get(0);
