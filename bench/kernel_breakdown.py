@@ -3,8 +3,8 @@
 gpu__time_duration.sum, every kernel profiled as its own node of the replayed CUDA graphs) and prints
   1. time per kernel name, per frame, over the frames after the warm-up;
   2. the frame's launch sequence (launch i of every frame averaged), the slowest launches first.
-A frame starts at each launch of a kernel whose name starts with --frame-start (default load_input), so
-the run must time one kind of frame (one --mode, one threshold, one camera count).
+A frame starts at each launch of a kernel whose name starts with --frame-start (default load_: load_input or
+load_rgb8), so the run must time one kind of frame (one --mode, one threshold, one camera count).
 
   ncu --graph-profiling node --metrics gpu__time_duration.sum -o /tmp/r java ... bench ...
   ncu -i /tmp/r.ncu-rep --csv --page raw > r.csv
@@ -38,7 +38,7 @@ def read(path):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("csv")
-    p.add_argument("--frame-start", default="load_input")
+    p.add_argument("--frame-start", default="load_")
     p.add_argument("--skip", type=int, default=3, help="frames to leave out at the start (keyframe, warm-up)")
     p.add_argument("--top", type=int, default=25)
     a = p.parse_args()

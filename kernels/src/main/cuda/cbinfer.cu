@@ -680,6 +680,58 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
     }
 }
 
+// A convolution of few input channels (an RGB frame's first layer: K = kh * kw * Cin small) at the listed
+// positions, direct rather than as a GEMM (whose 16-byte pieces need 4 or 8 channels, and whose tiles would be
+// mostly padding): one thread per (position, chunk of 16 output channels), exact fp32 products and sums. The
+// weights ([K][Cout], the GEMM's layout, at most SMALL_K_COUT values) are staged in shared memory as floats;
+// neighbouring threads take neighbouring positions of one chunk, so they read the same weights.
+#define SMALL_K_COUT 8192
+template <typename T>
+__device__ void conv_small(T* const* xs, T* const* outs, const T* __restrict__ W, const float* __restrict__ bias,
+                           const int* __restrict__ list, const int* __restrict__ countPtr, int fixedCount,
+                           int planeOut, const int* __restrict__ ys, const int* __restrict__ xt, int kh, int kw,
+                           int Win, int Wo, int Cin, int Cout, int act, float a0, float a1) {
+    __shared__ __align__(16) float w[SMALL_K_COUT];
+    const int K = kh * kw * Cin;
+    for (int i = threadIdx.x; i < K * Cout; i += blockDim.x) w[i] = load_f(&W[i]);
+    __syncthreads();
+    const int count = entry_count(countPtr, fixedCount);
+    const int chunks = (Cout + 15) / 16;
+    const long total = (long) count * chunks;
+    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+        const int chunk = (int) (i / count), e = (int) (i - (long) chunk * count), co0 = chunk * 16;
+        int cam, pos;
+        decode_entry(list, e, planeOut, cam, pos);
+        const int oy = pos / Wo, ox = pos - oy * Wo;
+        const T* x = xs[cam];
+        float acc[16];
+#pragma unroll
+        for (int j = 0; j < 16; j++) acc[j] = 0.f;
+        for (int ky = 0; ky < kh; ky++) {
+            const int iy = ys[oy * kh + ky];
+            if (iy < 0) continue;
+            for (int kx = 0; kx < kw; kx++) {
+                const int ix = xt[ox * kw + kx];
+                if (ix < 0) continue;
+                const T* px = x + ((size_t) iy * Win + ix) * Cin;
+                const float* wk = w + ((ky * kw + kx) * Cin) * Cout + co0;
+                for (int ci = 0; ci < Cin; ci++, wk += Cout) {
+                    const float v = load_f(&px[ci]);
+#pragma unroll
+                    for (int j = 0; j < 16; j++) {
+                        if (co0 + j < Cout) acc[j] = fmaf(v, wk[j], acc[j]);
+                    }
+                }
+            }
+        }
+        T* out = outs[cam] + (size_t) pos * Cout;
+#pragma unroll
+        for (int j = 0; j < 16; j++) {
+            if (co0 + j < Cout) store_f(&out[co0 + j], activate(acc[j] + bias[co0 + j], act, a0, a1));
+        }
+    }
+}
+
 // Depthwise convolution (groups == Cin, Cout = Cin * multiplier) at the listed positions: one thread per
 // (position, output channel), so a warp reads consecutive channels of one input position. Weights [Cout][kh*kw].
 template <typename T>
@@ -841,13 +893,17 @@ TYPED(global_average_pool, P_GAP, (i, o, C, HW))
                    const int* ys, const int* xt, int kh, int kw, int Win, int Wo, int Cin, int Cout, int g, int act, \
                    float a0, float a1)
 #define GEMM_ARGS (x, o, W, b, l, cp, fc, po, ys, xt, kh, kw, Win, Wo, Cin, Cout, g, act, a0, a1)
+#define P_SMALL(T) (T* const* x, T* const* o, const T* W, const float* b, const int* l, const int* cp, int fc, \
+                    int po, const int* ys, const int* xt, int kh, int kw, int Win, int Wo, int Cin, int Cout, int act, \
+                    float a0, float a1)
+TYPED(conv_small, P_SMALL, (x, o, W, b, l, cp, fc, po, ys, xt, kh, kw, Win, Wo, Cin, Cout, act, a0, a1))
 extern "C" __global__ void __launch_bounds__(128) conv_gemm_fp32 P_GEMM(float) { conv_gemm<float, 0> GEMM_ARGS; }
 extern "C" __global__ void __launch_bounds__(128) conv_gemm_tf32 P_GEMM(float) { conv_gemm<float, 1> GEMM_ARGS; }
 extern "C" __global__ void __launch_bounds__(128) conv_gemm_fp16 P_GEMM(__half) { conv_gemm<__half, 2> GEMM_ARGS; }
 
 // Dynamic shared memory: ConvStep.pipeSharedBytes mirrors pipe_smem_bytes<T, TM, TN>().
 #define PIPE_ENTRY(NAME, T, MODE, TM, TN) \
-    extern "C" __global__ void __launch_bounds__(256) NAME P_GEMM(T) { conv_gemm_pipe<T, MODE, TM, TN> GEMM_ARGS; }
+    extern "C" __global__ void __launch_bounds__(256, 2) NAME P_GEMM(T) { conv_gemm_pipe<T, MODE, TM, TN> GEMM_ARGS; }
 PIPE_ENTRY(conv_gemm_pipe_tf32_m64_n64, float, 1, 64, 64)
 PIPE_ENTRY(conv_gemm_pipe_tf32_m64_n128, float, 1, 64, 128)
 PIPE_ENTRY(conv_gemm_pipe_tf32_m128_n64, float, 1, 128, 64)

@@ -11,7 +11,8 @@ import org.cbinfer.kernels.plan.AxisMap;
  * A change-based convolution: fused change detection and commit against the committed input, dilation of the
  * detected positions through the receptive field into the batch's list of affected outputs, then the
  * convolution of the committed input at the listed positions only (gather-GEMM-scatter, bias and activation
- * fused). Depthwise convolutions use a direct kernel; every other form (plain, strided, dilated, grouped,
+ * fused). Depthwise convolutions and first layers of at most 4 input channels use direct kernels (exact fp32
+ * arithmetic in every precision); every other form (plain, strided, dilated, grouped,
  * transposed) a tiled GEMM of the plan's precision: in TF32 and fp16, when a group's channels come in whole
  * 16-byte pieces, the pipelined one (asynchronous copies into a three-stage shared-memory ring, 64- or
  * 128-row tiles); otherwise, and in exact fp32, the general one (64 x 64 tiles, element-wise gather).
@@ -139,10 +140,15 @@ final class ConvStep extends CudaStep {
             l.launch("conv_depthwise" + plan.suffix(), l.blocksFor(entries * cout, 16), 1, Launcher.BLOCK, x, run.val(out),
                     weights.address(), bias.address(), list, count, fixed, outPlane, rows.address(), cols.address(), kh, kw,
                     inW, outW, cin, cout, act, activation.alpha(), activation.beta());
+        } else if (fewInputChannels()) {
+            l.launch("conv_small" + plan.suffix(), l.blocksFor(entries * ((cout + 15) / 16), 8), 1, Launcher.BLOCK, x,
+                    run.val(out), weights.address(), bias.address(), list, count, fixed, outPlane, rows.address(),
+                    cols.address(), kh, kw, inW, outW, cin, cout, act, activation.alpha(), activation.beta());
         } else if (pipelined()) {
-            int tileN = cout / groups <= 64 ? 64 : 128;
-            int gridX = (cout / groups + tileN - 1) / tileN * groups;
-            int sms = l.device().multiprocessors();
+            int sms = l.device().multiprocessors(), cgo = cout / groups;
+            // 64-wide tiles for narrow layers, and for small ones whose 128-wide tiles would leave SMs idle
+            int tileN = cgo <= 64 || (entries + 63) / 64 * ((cgo + 127) / 128) * groups < sms ? 64 : 128;
+            int gridX = (cgo + tileN - 1) / tileN * groups;
             // 128-row tiles where they fill the GPU twice over; 64-row tiles for small layers and for position
             // lists, whose length (a fraction of the plane, known only on the device) is usually small
             int tileM = list == Launcher.NULL && (entries + 127) / 128 * gridX >= 2L * sms ? 128 : 64;
@@ -159,6 +165,14 @@ final class ConvStep extends CudaStep {
                     fixed, outPlane, rows.address(), cols.address(), kh, kw, inW, outW, cin, cout, groups, act,
                     activation.alpha(), activation.beta());
         }
+    }
+
+    /**
+     * Whether the direct kernel for an image's first layer applies: at most 4 input channels (RGB, RGBA), no
+     * groups, and the weights within its shared-memory stage (SMALL_K_COUT in cbinfer.cu).
+     */
+    private boolean fewInputChannels() {
+        return groups == 1 && cin <= 4 && (long) kh * kw * cin * cout <= 8192;
     }
 
     /**

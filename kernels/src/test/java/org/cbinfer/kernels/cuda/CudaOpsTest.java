@@ -93,6 +93,13 @@ class CudaOpsTest {
         c.add(new Case("conv 3x3 16 -> 136 (pipelined, 2 n-tiles, K tail)", Graph.builder().input("x", INPUT)
                 .node("a", conv(r, 8, 16, 1, 1, 1, 1, Padding.VALID, Activation.RELU), "x")
                 .node("b", conv(r, 16, 136, 3, 1, 1, 1, Padding.SAME, Activation.IDENTITY), "a").output("b").build()));
+        // the direct kernel of first layers (at most 4 input channels): 20 outputs = a full and a partial chunk of 16
+        c.add(new Case("conv 7x7 s2 3 -> 20 (few input channels)", Graph.builder().input("x", INPUT)
+                .node("a", conv(r, 8, 3, 1, 1, 1, 1, Padding.VALID, Activation.IDENTITY), "x")
+                .node("b", conv(r, 3, 20, 7, 2, 1, 1, Padding.SAME, Activation.RELU), "a").output("b").build()));
+        c.add(new Case("conv 3x3 dilated 2, 4 -> 16 (few input channels)", Graph.builder().input("x", INPUT)
+                .node("a", conv(r, 8, 4, 1, 1, 1, 1, Padding.VALID, Activation.IDENTITY), "x")
+                .node("b", conv(r, 4, 16, 3, 1, 2, 1, Padding.SAME, Activation.IDENTITY), "a").output("b").build()));
         c.add(new Case("conv grouped 2, 16 -> 32 (pipelined)", Graph.builder().input("x", INPUT)
                 .node("a", conv(r, 8, 16, 1, 1, 1, 1, Padding.VALID, Activation.IDENTITY), "x")
                 .node("b", conv(r, 16, 32, 3, 2, 1, 2, Padding.SAME, Activation.relu6()), "a").output("b").build()));
