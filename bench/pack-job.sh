@@ -8,7 +8,7 @@
 #
 # runtime.tar.xz holds jre/ (a jlink Java 17 runtime of the modules below) and lib/ (the job's runtime jars). To fit,
 # the jars are re-stored uncompressed, without other platforms' natives, and the whole is compressed solid with xz
-# (about 35 MiB instead of the jars' 150); device-job.sh unpacks it with Python's tarfile (no xz tool needed). Left
+# (about 55 MiB with the runtime, instead of the jars' 150); device-job.sh unpacks it with Python's tarfile (no xz tool needed). Left
 # out, as the demo does not load them: FFmpeg's natives (the cameras replay raw frames decoded by
 # bench/decode_frames.py), JCuda's PTX compiler natives (the CUDA backend loads a fatbin through the driver API),
 # the dashboard's web UI (flink-runtime-web: the REST API still runs), the tradeoff command's
@@ -18,7 +18,7 @@
 # data/ holds PoseNet and the first CLIP_FRAMES frames of vtest.avi, cut without re-encoding (their pixels are the
 # video's). conf/thresholds/ travels with the work tree.
 #
-# env: CLIP_FRAMES   frames of vtest.avi to carry (default 240; 0: the whole video, 8 MiB)
+# env: CLIP_FRAMES   frames of vtest.avi to carry (default 120, 1 MiB; 0: the whole video, 8 MiB)
 #      XZ_LEVEL      xz preset (default 9: slower here, smaller)
 #      JLINK_MODULES extra JDK modules for the runtime, comma separated
 set -euo pipefail
@@ -27,13 +27,14 @@ cd "$root"
 . bench/pack-lib.sh
 out=.device-job
 data=${CBINFER_DATA:-$root/../shared/data}
-CLIP_FRAMES=${CLIP_FRAMES:-240}
+CLIP_FRAMES=${CLIP_FRAMES:-120}
 
 require_built kernels connectors operators job
 compgen -G "job/target/lib/*.jar" >/dev/null || { echo "build first: ./mvnw -B -o -q -DskipTests package (job/target/lib)" >&2; exit 1; }
 
 # The JDK modules Flink, Kafka (broker and clients) and the job use; found by running the demo on this runtime.
-# java.desktop only for java.beans, which log4j's LoggerContext needs (4.5 MiB of the archive).
+# java.desktop (4.5 MiB of the archive): java.beans for log4j's LoggerContext, javax.imageio for FrameCodec (its catch
+# clauses load IIOException even for raw frames).
 MODULES=java.base,java.desktop,java.logging,java.management,java.management.rmi,java.naming,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.xml,jdk.unsupported,jdk.zipfs,jdk.management,jdk.crypto.ec,java.net.http
 
 # Jars the demo never loads (see above).

@@ -37,6 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.cbinfer.connectors.frame.FrameEncoding;
 import org.cbinfer.connectors.kafka.CameraReplay;
 import org.cbinfer.connectors.video.VideoSource;
 import org.cbinfer.job.cli.DataPaths;
@@ -272,7 +273,9 @@ public final class EmbeddedDemo {
                     .source(o.rawFrames() != null ? VideoSource.raw(o.rawFrames(), o.width(), o.height())
                             : VideoSource.file(DataPaths.resolve("video/vtest.avi")))
                     .cameras(o.cameras()).spread().fps(o.fps() < 0 && o.rawFrames() != null ? RAW_FPS : o.fps()).loop(true)
-                    .frames(o.frames()).resize(o.width(), o.height()).progressInterval(Duration.ZERO).build());
+                    .frames(o.frames()).resize(o.width(), o.height()).progressInterval(Duration.ZERO)
+                    // raw frames travel raw: the exact pixels of the file (no JPEG loss), as the bench sees them
+                    .encoding(o.rawFrames() != null ? FrameEncoding.RGB24 : FrameEncoding.JPEG).build());
             AtomicReference<Object> replayOutcome = new AtomicReference<>();
             CameraReplay r = replay;
             replayThread = new Thread(() -> {
