@@ -14,12 +14,11 @@
 set -euo pipefail
 root=$(git rev-parse --show-toplevel)
 cd "$root"
+. bench/pack-lib.sh
 out=.device
 data=${CBINFER_DATA:-$root/../shared/data}
 
-for m in kernels connectors job; do
-  compgen -G "$m/target/cbinfer-$m-*.jar" >/dev/null || { echo "build first: ./mvnw -B -o -q -DskipTests package" >&2; exit 1; }
-done
+require_built kernels connectors job
 [ -d kernels/target/test-classes ] || { echo "kernels test classes missing: ./mvnw -B -o -q -DskipTests package" >&2; exit 1; }
 
 rm -rf "$out/lib" && mkdir -p "$out/lib" "$out/data/models/tfjs" "$out/data/video"
@@ -31,22 +30,17 @@ trap 'rm -rf "$tmp"' EXIT
 # launcher below brings JUnit itself
 for j in "$tmp"/deps/*.jar; do
   n=$(basename "$j")
+  foreign_natives "$n" && continue
   case $n in
-    *-windows-*|*-macosx-*|*-linux-arm*|*-linux-ppc*|*-android-*|*-ios-*|*-linux-x86.jar) continue ;;
     jackson-core-*|jackson-databind-*|jackson-annotations-*|protobuf-java-*|jcuda*|jqwik-[0-9]*|jqwik-api-*|jqwik-engine-*) cp "$j" "$out/lib/" ;;
   esac
 done
-for m in kernels connectors job; do
-  for j in "$m"/target/cbinfer-"$m"-*.jar; do
-    case $j in *-sources.jar|*-tests.jar|*-javadoc.jar|*-shaded.jar) ;; *) cp "$j" "$out/lib/" ;; esac
-  done
-done
+module_jars kernels connectors job | xargs -I{} cp {} "$out/lib/"
 (cd kernels/target/test-classes && jar cf "$root/$out/lib/cbinfer-kernels-test-classes.jar" .)
 platform=${JUNIT_CONSOLE:-$(sed -n 's:.*<junit.version>5\.\([0-9.]*\)</junit.version>.*:1.\1:p' pom.xml)}
 ./mvnw -q -B dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" -DoutputDirectory="$root/$out/lib"
 
-cp "$data/models/tfjs/posenet.json" "$data/models/tfjs/posenet.bin" "$data/models/tfjs/selfie.json" \
-  "$data/models/tfjs/selfie.bin" "$out/data/models/tfjs/"
+copy_models "$data" "$out/data" posenet selfie
 # the GPU tests' real frames (vtest.avi decoded as TensorFlow.js saw it), without the golden outputs
 mkdir -p "$out/data/golden"
 cp "$data"/golden/{posenet,selfie}.manifest.json "$data"/golden/vtest_f100-109_385x385.rgb \
@@ -54,12 +48,7 @@ cp "$data"/golden/{posenet,selfie}.manifest.json "$data"/golden/vtest_f100-109_3
 cp "$data/video/vtest.avi" "$out/data/video/"
 
 if [ ! -f "$out/jre.tgz" ] || [ "${REBUILD_JRE:-0}" = 1 ]; then
-  jdk=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
-  "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs${JLINK_MODULES:+,$JLINK_MODULES} \
-    --strip-debug --no-man-pages --no-header-files --compress=2 --output "$tmp/jre"
+  jlink_runtime "$tmp/jre" java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs 2
   tar czf "$out/jre.tgz" -C "$tmp" jre
 fi
-du -sh "$out/jre.tgz" "$out/lib" "$out/data"
-total=$(du -sm "$out" | cut -f1)
-echo "total ${total} MiB of the 64 MiB a call may carry (the rest of the work tree counts too)"
-[ "$total" -lt 60 ] || echo "WARNING: too large for one call"
+report_size "$out" 60

@@ -13,6 +13,7 @@ import org.cbinfer.job.cli.TradeoffCommand;
 import org.cbinfer.job.cli.TuneCommand;
 import org.cbinfer.job.cluster.ClusterCommand;
 import org.cbinfer.job.cluster.SubmitCommand;
+import org.cbinfer.job.demo.CompareResultsCommand;
 import org.cbinfer.job.demo.EmbeddedDemoCommand;
 import org.cbinfer.job.stream.StreamingJob;
 import org.cbinfer.job.view.ViewCommand;
@@ -33,6 +34,7 @@ public final class Cli {
             "  produce   replay videos as cameras to a Kafka topic (the frames the job reads)",
             "  tune      tune per-layer thresholds on video frames against the dense model (no labels needed)",
             "  tradeoff  error vs speed-up of thresholds scaled by 0..2: CSV and PNG plots",
+            "  compare-results  how far two demo runs' PoseNet results agree (pairs by camera and sequence)",
             "  cluster   start|stop|status a local Flink session cluster + Kafka broker; stop-job with a savepoint",
             "  submit    submit the job jar to a Flink cluster (REST), optionally from a savepoint",
             "  view      live view (web page): each camera's latest frame with skeletons and figures, from Kafka",
@@ -68,6 +70,7 @@ public final class Cli {
             case "tune" -> TuneCommand.USAGE;
             case "tradeoff" -> TradeoffCommand.USAGE;
             case "cluster" -> ClusterCommand.USAGE;
+            case "compare-results" -> CompareResultsCommand.USAGE;
             case "submit" -> SubmitCommand.USAGE;
             case "view" -> ViewCommand.USAGE;
             default -> null;
@@ -88,6 +91,7 @@ public final class Cli {
                 case "infer" -> InferCommand.run(rest, out);
                 case "produce" -> ProduceCommand.run(rest, out);
                 case "cluster" -> ClusterCommand.run(rest, out);
+                case "compare-results" -> CompareResultsCommand.run(rest, out);
                 case "submit" -> SubmitCommand.run(rest, out);
                 case "view" -> ViewCommand.run(rest, out);
                 case "job" -> StreamingJob.run(rest, out);

@@ -31,6 +31,8 @@ import org.cbinfer.connectors.frame.FrameCodec;
 import org.cbinfer.connectors.frame.FrameEncoding;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.RgbImage;
+import org.cbinfer.connectors.video.FrameReader;
+import org.cbinfer.connectors.video.RawVideo;
 import org.cbinfer.connectors.video.VideoException;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.ReconnectingVideoReader;
@@ -39,7 +41,8 @@ import org.cbinfer.connectors.video.VideoSource;
 
 /**
  * Replays video files as cameras to a Kafka topic, in the {@link FrameHeaders frame contract}: the
- * engine of {@code cbinfer produce}.
+ * engine of {@code cbinfer produce}. A video is decoded by FFmpeg; a file of raw RGB24 frames
+ * ({@link VideoSource#raw}) is sent as it is, without FFmpeg (it has no frame rate: give {@code fps}).
  *
  * <p>Camera {@code i} is named {@code <prefix>i} ({@code cam-0}, {@code cam-1}, ...), plays video
  * {@code i mod videos}, from its start offset, at {@code fps} frames per second (0: as fast as
@@ -105,6 +108,15 @@ public final class CameraReplay {
             if (quality < 0 || quality > 100) throw new IllegalArgumentException("quality is 0..100, got " + quality);
             if (resizeWidth < 0 || resizeHeight < 0 || (resizeWidth == 0) != (resizeHeight == 0)) {
                 throw new IllegalArgumentException("bad resize " + resizeWidth + "x" + resizeHeight);
+            }
+            for (VideoSource v : videos) {
+                if (v.isRaw() && resizeWidth > 0 && (resizeWidth != v.raw().width() || resizeHeight != v.raw().height())) {
+                    throw new IllegalArgumentException(v + ": raw frames are replayed at their size " + v.raw().width() + "x"
+                            + v.raw().height() + ", not resized to " + resizeWidth + "x" + resizeHeight);
+                }
+            }
+            if (fps < 0 && videos.get(0).isRaw()) {
+                throw new IllegalArgumentException(videos.get(0) + ": raw frames carry no frame rate; give fps (0: as fast as possible)");
             }
             if (frames < 0) throw new IllegalArgumentException("negative frame count " + frames);
             if (createPartitions < 0) throw new IllegalArgumentException("negative partition count " + createPartitions);
@@ -263,6 +275,10 @@ public final class CameraReplay {
         for (VideoSource v : o.videos) {
             if (v.isStream()) { // live: no length, and opening it here would only delay the camera
                 counts.put(v, -1L);
+                continue;
+            }
+            if (v.isRaw()) {
+                counts.put(v, RawVideo.frameCount(v.file(), v.raw().width(), v.raw().height()));
                 continue;
             }
             try (VideoReader r = VideoReader.open(v.file())) { // fails early on a missing or broken file
@@ -426,17 +442,13 @@ public final class CameraReplay {
 
         /** A file from the start offset to its end, then (loop) from frame 0 again. */
         private final class FileFeed implements Feed {
-            private VideoReader reader;
+            private FrameReader reader;
             private long from = start;
 
             @Override
             public VideoFrame next() throws VideoException {
                 while (true) {
-                    if (reader == null) {
-                        VideoReader.Builder b = video.reader().from(from);
-                        if (options.resizeWidth > 0) b.resize(options.resizeWidth, options.resizeHeight);
-                        reader = b.build();
-                    }
+                    if (reader == null) reader = open();
                     VideoFrame f = reader.read();
                     if (f != null) return f;
                     close();
@@ -445,10 +457,18 @@ public final class CameraReplay {
                 }
             }
 
+            /** Raw frames are read as they are (no FFmpeg involved); a video is decoded and resized by FFmpeg. */
+            private FrameReader open() throws VideoException {
+                if (video.isRaw()) return RawVideo.open(video.file(), video.raw().width(), video.raw().height(), from);
+                VideoReader.Builder b = video.reader().from(from);
+                if (options.resizeWidth > 0) b.resize(options.resizeWidth, options.resizeHeight);
+                return b.build();
+            }
+
             @Override
             public void close() throws VideoException {
                 if (reader != null) {
-                    VideoReader r = reader;
+                    FrameReader r = reader;
                     reader = null;
                     r.close();
                 }

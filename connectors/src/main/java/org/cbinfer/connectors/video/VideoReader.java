@@ -2,7 +2,6 @@ package org.cbinfer.connectors.video;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -42,7 +41,7 @@ import org.bytedeco.javacv.FrameGrabber;
  * before {@code from} are decoded but not converted, so a range is exact whatever the keyframe
  * spacing. Not thread-safe.
  */
-public final class VideoReader implements Closeable {
+public final class VideoReader implements FrameReader {
 
     /**
      * The scaler flags used for resizing and colour conversion: bilinear, with accurate rounding

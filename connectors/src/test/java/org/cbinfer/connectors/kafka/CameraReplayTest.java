@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import org.cbinfer.connectors.testing.KafkaBroker;
 import org.cbinfer.connectors.testing.VtestFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
+import org.cbinfer.connectors.video.VideoSource;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -80,6 +83,48 @@ class CameraReplayTest {
         String text = out.toString();
         assertTrue(text.contains("cam-2 <- ") && text.contains("from frame 530"), text);
         assertTrue(text.contains("done: 36 frames"), text);
+    }
+
+    @Test
+    void rawFramesAreReplayedAsTheyAreSpreadAndLooped(@TempDir Path tmp) throws Exception {
+        // 5 frames of vtest.avi at 64x48, back to back, as bench/decode_frames.py writes them
+        Path raw = tmp.resolve("vtest_64x48.rgb");
+        List<byte[]> decoded = new ArrayList<>();
+        try (VideoReader r = VideoReader.builder().path(VIDEO).range(0, 5).resize(64, 48).build();
+             var file = Files.newOutputStream(raw)) {
+            for (VideoFrame f; (f = r.read()) != null; ) {
+                decoded.add(f.rgb());
+                file.write(f.rgb());
+            }
+        }
+        KAFKA.createTopic("frames-raw", 1);
+        int n = 4;
+        CameraReplay.Summary s = new CameraReplay(CameraReplay.Options.builder(KAFKA.bootstrapServers(), "frames-raw")
+                .source(VideoSource.raw(raw, 64, 48)).cameras(2).spread().fps(0).loop(true).frames(n)
+                .encoding(FrameEncoding.RGB24).progressInterval(Duration.ZERO).build()).run(new Out().stream);
+        assertTrue(s.ok(), s.error());
+        assertEquals(List.of(0L, 2L), s.cameras().stream().map(CameraReplay.CameraSummary::startOffset).toList(),
+                "5 frames spread over 2 cameras");
+        Map<String, List<FrameRecord>> byCamera = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : KAFKA.readAll("frames-raw", 2 * n, Duration.ofSeconds(20))) {
+            FrameRecord f = (FrameRecord) KafkaFrames.read(r);
+            byCamera.computeIfAbsent(f.cameraId(), x -> new ArrayList<>()).add(f);
+        }
+        for (int c = 0; c < 2; c++) {
+            for (int k = 0; k < n; k++) {
+                int index = (2 * c + k) % 5;   // cam-1 wraps from the last frame to the first
+                assertEquals(new RgbImage(64, 48, decoded.get(index)),
+                        FrameCodec.decode(byCamera.get("cam-" + c).get(k), FrameLimits.DEFAULT), "cam-" + c + " frame " + k);
+            }
+        }
+
+        IllegalArgumentException noRate = assertThrows(IllegalArgumentException.class, () -> CameraReplay.Options
+                .builder(KAFKA.bootstrapServers(), "frames-raw").source(VideoSource.raw(raw, 64, 48)).build());
+        assertTrue(noRate.getMessage().contains("raw frames carry no frame rate"), noRate.getMessage());
+        CameraReplay wrongSize = new CameraReplay(CameraReplay.Options.builder(KAFKA.bootstrapServers(), "frames-raw")
+                .source(VideoSource.raw(raw, 63, 48)).fps(0).build());
+        Exception e = assertThrows(Exception.class, () -> wrongSize.run(new Out().stream));
+        assertTrue(e.getMessage().contains("not a whole, non-zero number of 63x48 RGB24 frames"), e.getMessage());
     }
 
     @Test

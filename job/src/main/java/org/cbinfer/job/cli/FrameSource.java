@@ -2,9 +2,8 @@ package org.cbinfer.job.cli;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.cbinfer.connectors.video.RawVideo;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
 
@@ -44,28 +43,22 @@ public interface FrameSource extends Closeable {
     }
 
     private static FrameSource raw(Path file, int width, int height, long[] range) throws IOException {
-        long frameBytes = 3L * width * height;
-        if (frameBytes > Integer.MAX_VALUE - 16) throw new Args.UsageException("raw frames of " + width + "x" + height + " are too large");
-        long size = Files.size(file);
-        if (size % frameBytes != 0) {
-            throw new IOException(file + ": " + size + " bytes is not a whole number of " + width + "x" + height + " RGB frames");
-        }
-        InputStream in = Files.newInputStream(file);
-        long from = range == null ? 0 : range[0], to = range == null ? size / frameBytes : Math.min(range[1], size / frameBytes);
-        in.skipNBytes(from * frameBytes);
+        long count = RawVideo.frameCount(file, width, height);
+        long from = range == null ? 0 : Math.min(range[0], count), to = range == null ? count : Math.min(range[1], count);
+        RawVideo video = RawVideo.open(file, width, height, from);
         return new FrameSource() {
             long index = from;
 
             @Override
             public VideoFrame next() throws IOException {
                 if (index >= to) return null;
-                byte[] rgb = in.readNBytes((int) frameBytes);
-                return new VideoFrame(index++, width, height, rgb, 0);
+                index++;
+                return video.read();
             }
 
             @Override
             public void close() throws IOException {
-                in.close();
+                video.close();
             }
         };
     }

@@ -19,6 +19,7 @@ import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.tensor.ImageTensors;
+import org.cbinfer.operators.inference.DeviceAssignment;
 
 /**
  * The streaming job's configuration, read from YAML (see {@code conf/job.yaml}) with command-line
@@ -58,8 +59,13 @@ public final class JobConfig {
     public static final class BackendConfig {
         /** cpu, cuda or auto (CUDA when a GPU and the project's CUDA kernels are present, else the CPU). */
         public String kind = "auto";
-        /** CUDA device index. */
+        /** CUDA device index (every subtask), unless {@code devices} is set. */
         public int device = 0;
+        /**
+         * Comma-separated CUDA device indexes; subtask {@code i} uses {@code devices[i mod n]}. Unset: {@code device}.
+         * Either way a TaskManager with the Flink external resource {@code gpu} uses that instead.
+         */
+        public String devices;
         /** fp32, tf32 or fp16 (the CPU computes fp32 only). */
         public String precision = "fp32";
     }
@@ -242,6 +248,7 @@ public final class JobConfig {
         backendKind();
         precision();
         require(backend.device >= 0, "backend.device", "must be >= 0, got " + backend.device);
+        devices();
         require(batch.maxSize >= 1, "batch.maxSize", "must be >= 1, got " + batch.maxSize);
         require(batch.maxWaitMs >= 0, "batch.maxWaitMs", "must be >= 0, got " + batch.maxWaitMs);
         require(metrics.everyFrames >= 1, "metrics.everyFrames", "must be >= 1, got " + metrics.everyFrames);
@@ -268,6 +275,19 @@ public final class JobConfig {
             return Precision.parse(String.valueOf(backend.precision));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config key 'backend.precision': " + e.getMessage());
+        }
+    }
+
+    /**
+     * The device list the operator's subtasks spread over when the TaskManager has no GPU external resource:
+     * {@code backend.devices}, else {@code backend.device} alone.
+     */
+    public List<Integer> devices() {
+        if (backend.devices == null) return List.of(backend.device);
+        try {
+            return DeviceAssignment.parseList(backend.devices);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key 'backend.devices': " + e.getMessage(), e);
         }
     }
 

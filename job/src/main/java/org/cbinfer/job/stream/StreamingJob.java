@@ -143,7 +143,7 @@ public final class StreamingJob {
                 .thresholds(config.thresholdValues())
                 .keyframeEvery(config.keyframeEvery)
                 .cacheBudgetBytes(config.cacheBudgetBytes)
-                .backend(config.backendKind(), config.backend.device, config.precision())
+                .backend(config.backendKind(), config.devices(), config.precision())
                 .batch(config.batch.maxSize, config.batch.maxWaitMs)
                 .figuresEvery(config.metrics.everyFrames, config.metrics.everySeconds * 1000)
                 .build();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedded demo end to end: 2 cameras x 10 small frames at 2 fps; while it runs, the dashboard's REST API shows the
  * job and the inference operator's own metrics (frames processed, batch sizes, device memory); the run
- * directory holds the results, the per-camera figures and the checkpoints.
+ * directory holds the results, the per-camera figures, the checkpoints and summary.json.
  */
 class EmbeddedDemoTest {
     private static final String OPERATOR = "change-based-inference.";
@@ -40,7 +40,8 @@ class EmbeddedDemoTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        EmbeddedDemo demo = new EmbeddedDemo(new EmbeddedDemo.Options(2, 10, 129, 97, 0.03f, port, 2, Duration.ofSeconds(1), run));
+        EmbeddedDemo demo = new EmbeddedDemo(EmbeddedDemo.Options.builder(run).cameras(2).frames(10).size(129, 97)
+                .threshold(0.03f).port(port).fps(2).progress(Duration.ofSeconds(1)).build());
 
         AtomicBoolean running = new AtomicBoolean(true);
         Set<String> jobNames = ConcurrentHashMap.newKeySet();
@@ -105,6 +106,19 @@ class EmbeddedDemoTest {
 
         assertEquals(20, Files.readAllLines(run.resolve("results.jsonl")).size(), "results written to the run directory");
         assertTrue(Files.readAllLines(run.resolve("camera-metrics.jsonl")).size() >= 1, "per-camera figures in the run directory");
+
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertEquals("completed", summary.path("ending").asText());
+        assertEquals(2, summary.path("run").path("cameras").asInt());
+        assertEquals("cpu", summary.path("run").path("backend").asText());
+        assertEquals("[0]", summary.path("run").path("devices").toString());
+        assertEquals(20, summary.path("counts").path("results").asLong());
+        assertEquals(2, summary.path("counts").path("keyframes").asLong());
+        JsonNode e2e = summary.path("latencyMs").path("endToEnd");
+        assertEquals(20, e2e.path("count").asInt(), summary.toString());
+        assertTrue(e2e.path("p50").asDouble() > 0 && e2e.path("p50").asDouble() <= e2e.path("p99").asDouble(), e2e.toString());
+        assertTrue(summary.path("latencyMs").path("operator").path("p95").asDouble() > 0, summary.toString());
+        assertTrue(summary.path("time").path("resultsPerSecondSteady").asDouble() > 0, summary.toString());
     }
 
     private static JsonNode get(HttpClient http, String url) throws Exception {

@@ -65,6 +65,21 @@ class JobConfigTest {
         assertMessage("'backend.precision': unknown precision 'int8'", () -> JobConfig.load(y, List.of("backend.precision=int8")));
         assertMessage("'batch.maxSize': must be >= 1", () -> JobConfig.load(y, List.of("batch.maxSize=0")));
         assertMessage("'checkpointing.dir': is required", () -> JobConfig.load(y, List.of("checkpointing.dir=")));
+        assertMessage("'backend.devices': device list '0,gpu1': 'gpu1' is not a device index",
+                () -> JobConfig.load(y, List.of("backend.devices=0,gpu1")));
+        assertMessage("'backend.devices': device list '1,-2': '-2' is not a device index",
+                () -> JobConfig.load(y, List.of("backend.devices=1,-2")));
+        assertMessage("'backend.devices': an empty device list", () -> JobConfig.load(y, List.of("backend.devices=")));
+    }
+
+    @Test
+    void deviceListDefaultsToTheSingleDevice() throws Exception {
+        Path y = yaml("model:\n  path: " + model() + "\nbackend:\n  device: 2\n");
+        assertEquals(List.of(2), JobConfig.load(y, List.of()).devices());
+        assertEquals(List.of(0, 1, 2, 3), JobConfig.load(y, List.of("backend.devices=0,1,2,3")).devices());
+        assertEquals(List.of(3), JobConfig.load(y, List.of("backend.devices=3")).devices(), "a single index (a YAML number)");
+        assertEquals(List.of(1, 0), JobConfig.load(yaml("model:\n  path: " + model() + "\nbackend:\n  devices: 1, 0\n"),
+                List.of()).devices());
     }
 
     @Test

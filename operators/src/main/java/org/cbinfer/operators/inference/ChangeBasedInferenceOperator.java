@@ -47,6 +47,10 @@ import org.cbinfer.operators.state.StateSnapshotSerializer;
  * rule). Frames whose pixels do not match their size are rejected.
  *
  * <p>Per-camera figures ({@link CameraFigures}) go to {@link #FIGURES} every so many frames or seconds.
+ *
+ * <p>Each subtask builds its backend on the device {@link DeviceAssignment} picks for its index (the Flink external
+ * resource {@value DeviceAssignment#GPU_RESOURCE}, else {@link InferenceSettings#devices()}), logs the choice and
+ * reports it as the gauge {@code gpuDevice}.
  */
 public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<InferenceOutput>
         implements OneInputStreamOperator<CameraFrame, InferenceOutput> {
@@ -62,6 +66,7 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
     private final InferenceSettings settings;
 
     private transient Backend backend;
+    private transient DeviceAssignment.Device device;
     private transient String modelName;
     private transient ValueState<StateSnapshot> committedState;
     private transient ValueState<Long> lastSequence;
@@ -102,8 +107,12 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
     @Override
     public void open() throws Exception {
         super.open();
+        device = DeviceAssignment.choose(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                getRuntimeContext().getExternalResourceInfos(DeviceAssignment.GPU_RESOURCE), settings.devices());
         backend = Backend.builder().graph(ModelFiles.load(Path.of(settings.modelPath()))).thresholds(settings.thresholds())
-                .kind(settings.backend()).device(settings.device()).precision(settings.precision()).build();
+                .kind(settings.backend()).device(device.index()).precision(settings.precision()).build();
+        // the CPU backend ignores the device, but the decision is still made and reported (gauge gpuDevice)
+        LOG.info("{} {}: backend {}", getOperatorName(), device.describe(), backend.name());
         modelName = Path.of(settings.modelPath()).getFileName().toString();
         cache = new StreamCache(settings.cacheBudgetBytes());
         figures = new FigureWindows(settings.figuresEveryFrames(), settings.figuresEveryMillis());
@@ -122,6 +131,8 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
         group.gauge("workFraction", () -> lastWorkFraction);
         group.gauge("cachedCameras", () -> cache.size());
         group.gauge("deviceMemoryBytes", () -> cache.bytes());
+        int deviceIndex = device.index();
+        group.gauge("gpuDevice", () -> deviceIndex);
     }
 
     @Override

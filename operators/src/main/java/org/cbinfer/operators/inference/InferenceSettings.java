@@ -1,7 +1,9 @@
 package org.cbinfer.operators.inference;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
@@ -10,19 +12,19 @@ import org.cbinfer.kernels.tensor.ImageTensors;
 
 /**
  * What the inference operator runs: the model file (read on every task manager), input scaling, thresholds,
- * the backend (kind, device, precision), how often to force a keyframe, the memory budget of the per-camera
+ * the backend (kind, devices, precision), how often to force a keyframe, the memory budget of the per-camera
  * state cache, micro-batching across cameras, and how often to report per-camera figures. Build with
  * {@link #builder()}.
  */
 public final class InferenceSettings implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     private final String modelPath;
     private final ImageTensors.Scale scale;
     private final float defaultThreshold;
     private final LinkedHashMap<String, Float> layerThresholds;
     private final BackendBuilder.Kind backend;
-    private final int device;
+    private final int[] devices;
     private final Precision precision;
     private final int keyframeEvery;
     private final long cacheBudgetBytes;
@@ -37,7 +39,7 @@ public final class InferenceSettings implements Serializable {
         this.defaultThreshold = b.thresholds.defaultValue();
         this.layerThresholds = new LinkedHashMap<>(b.thresholds.layers());
         this.backend = b.backend;
-        this.device = b.device;
+        this.devices = b.devices.stream().mapToInt(Integer::intValue).toArray();
         this.precision = b.precision;
         this.keyframeEvery = b.keyframeEvery;
         this.cacheBudgetBytes = b.cacheBudgetBytes;
@@ -67,8 +69,12 @@ public final class InferenceSettings implements Serializable {
         return backend;
     }
 
-    public int device() {
-        return device;
+    /**
+     * The devices the subtasks spread over when no Flink external resource {@value DeviceAssignment#GPU_RESOURCE}
+     * is configured (see {@link DeviceAssignment}).
+     */
+    public List<Integer> devices() {
+        return Arrays.stream(devices).boxed().toList();
     }
 
     public Precision precision() {
@@ -114,7 +120,7 @@ public final class InferenceSettings implements Serializable {
         private ImageTensors.Scale scale = ImageTensors.Scale.PM1;
         private Thresholds thresholds = Thresholds.uniform(0f);
         private BackendBuilder.Kind backend = BackendBuilder.Kind.CPU;
-        private int device;
+        private List<Integer> devices = List.of(0);
         private Precision precision = Precision.FP32;
         private int keyframeEvery;
         private long cacheBudgetBytes = 2L << 30;
@@ -138,10 +144,14 @@ public final class InferenceSettings implements Serializable {
             return this;
         }
 
-        public Builder backend(BackendBuilder.Kind kind, int device, Precision precision) {
-            if (device < 0) throw new IllegalArgumentException("device index must be >= 0, got " + device);
+        /** The backend; subtask {@code i} uses {@code devices[i mod n]} unless the TaskManager has GPU resources. */
+        public Builder backend(BackendBuilder.Kind kind, List<Integer> devices, Precision precision) {
+            if (devices.isEmpty()) throw new IllegalArgumentException("the device list is empty");
+            for (Integer d : devices) {
+                if (d == null || d < 0) throw new IllegalArgumentException("device indexes must be >= 0, got " + devices);
+            }
             this.backend = java.util.Objects.requireNonNull(kind, "kind");
-            this.device = device;
+            this.devices = List.copyOf(devices);
             this.precision = java.util.Objects.requireNonNull(precision, "precision");
             return this;
         }
@@ -184,7 +194,7 @@ public final class InferenceSettings implements Serializable {
     @Override
     public String toString() {
         return "InferenceSettings{model=" + modelPath + ", scale=" + scale + ", thresholds=" + thresholds()
-                + ", backend=" + backend + ":" + device + "/" + precision.label() + ", keyframeEvery=" + keyframeEvery
+                + ", backend=" + backend + ":" + devices() + "/" + precision.label() + ", keyframeEvery=" + keyframeEvery
                 + ", cacheBudgetBytes=" + cacheBudgetBytes + ", batch=" + batchMaxSize + "/" + batchMaxWaitMs + "ms"
                 + ", figuresEvery=" + figuresEveryFrames + "/" + figuresEveryMillis + "ms}";
     }

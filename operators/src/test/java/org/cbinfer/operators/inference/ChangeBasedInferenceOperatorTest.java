@@ -11,14 +11,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.groups.OperatorMetricGroup;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.cbinfer.kernels.backend.Backend;
+import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.BackendStream;
+import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.ImageTensors;
@@ -30,12 +40,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The operator on a real Flink MiniCluster with the real PoseNet and real vtest.avi frames: two cameras
  * interleaved and processed in micro-batches of both, each camera's outputs equal to running the CPU backend on
  * that camera alone; a duplicate and a malformed frame are rejected with their reason (and the frame), a producer
- * restarting its numbering at 0 gets a keyframe, per-camera figures come out, and the job goes on.
+ * restarting its numbering at 0 gets a keyframe, per-camera figures come out, and the job goes on. At parallelism 2
+ * each subtask builds its backend on the device its index implies and reports it (gauge {@code gpuDevice}).
  */
 class ChangeBasedInferenceOperatorTest {
+    /** Keeps the metrics of finished jobs: the device test reads the subtasks' gauges after the job. */
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(METRICS.addToConfiguration(new Configuration())).build());
 
     private static final int SIZE = 385;
     private static final float THRESHOLD = 0.03f;
@@ -117,6 +132,32 @@ class ChangeBasedInferenceOperatorTest {
             }
         }
         assertFalse(outputs.isEmpty());
+    }
+
+    @Test
+    void eachSubtaskTakesTheDeviceItsIndexImpliesAndReportsIt() throws Exception {
+        Path data = dataRoot();
+        byte[] all = Files.readAllBytes(data.resolve("golden/vtest_f100-109_385x385.rgb"));
+        byte[] rgb = Arrays.copyOf(all, SIZE * SIZE * 3);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        // no GPU resource on the MiniCluster's TaskManager: the list decides (the CPU backend then ignores it)
+        InferenceSettings settings = InferenceSettings.builder().model(data.resolve("models/tfjs/posenet.json").toString())
+                .backend(BackendBuilder.Kind.CPU, List.of(4, 7), Precision.FP32).build();
+        env.fromData(List.of(frame("cam-a", 0, rgb), frame("cam-b", 0, rgb))).setParallelism(1)
+                .keyBy(CameraFrame::camera)
+                .transform("cbinfer-devices", TypeInformation.of(InferenceOutput.class), new ChangeBasedInferenceOperator(settings))
+                .sinkTo(new DiscardingSink<>());
+        JobClient client = env.executeAsync("device assignment test");
+        client.getJobExecutionResult().get();
+        JobID job = client.getJobID();
+
+        Map<String, Integer> bySubtask = new TreeMap<>();
+        for (OperatorMetricGroup group : METRICS.findOperatorMetricGroups(job, "cbinfer-devices")) {
+            Gauge<?> gauge = (Gauge<?>) METRICS.getMetricsByGroup(group).get("gpuDevice");
+            bySubtask.put(group.getAllVariables().get("<subtask_index>"), ((Number) gauge.getValue()).intValue());
+        }
+        assertEquals(Map.of("0", 4, "1", 7), bySubtask, "subtask i uses devices[i mod 2]");
     }
 
     private static CameraFrame firstWithSequence(List<CameraFrame> frames, String camera, long seq) {
