@@ -18,6 +18,7 @@
 #   RAW         an existing raw RGB24 file of SIZE frames to replay instead of decoding the clip with OpenCV
 #   COMPARE_ARGS  tolerances for compare-results (default: its own);  DEMO_ARGS  extra demo options (e.g. batching)
 #   STEP_TIMEOUT  seconds any one step may take (default 240);  JAVA_OPTS (default -Xmx24g)
+#   RUNTIME     a runtime unpacked by an earlier call on the same warm machine (when pack + work tree exceed one call)
 set -uo pipefail
 : "${OUT:?OUT must name the folder whose files come back}"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -46,11 +47,19 @@ step() {  # step NAME COMMAND...: runs with a time limit (TERM, then KILL 30 s l
   return "$rc"
 }
 
-[ -f "$pack/runtime.tar.xz" ] || { say "no $pack/runtime.tar.xz: run bench/pack-job.sh and carry .device-job"; exit 1; }
 say "device: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | head -1); $(nproc) cores; $(date -u +%FT%TZ)"
-step unpack python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$pack/runtime.tar.xz" "$work" \
-  || exit 1
-export JAVA_HOME=$work/jre CBINFER_CLASSPATH="$work/lib/*" CBINFER_DATA=$pack/data
+if [ -n "${RUNTIME:-}" ]; then
+  # unpacked by an earlier call on the same (still warm) machine, when the pack and the work tree together
+  # exceed what one call carries: python3 -c 'import tarfile; tarfile.open(".device-job/runtime.tar.xz").extractall("DIR")'
+  [ -x "$RUNTIME/jre/bin/java" ] || { say "RUNTIME=$RUNTIME holds no jre/bin/java"; exit 1; }
+  runtime=$RUNTIME
+else
+  [ -f "$pack/runtime.tar.xz" ] || { say "no $pack/runtime.tar.xz: run bench/pack-job.sh and carry .device-job"; exit 1; }
+  runtime=$work
+  step unpack python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$pack/runtime.tar.xz" \
+    "$runtime" || exit 1
+fi
+export JAVA_HOME=$runtime/jre CBINFER_CLASSPATH="$runtime/lib/*" CBINFER_DATA=$pack/data
 
 w=${SIZE%x*} h=${SIZE#*x}
 raw=${RAW:-$work/vtest_$SIZE.rgb}
@@ -66,10 +75,14 @@ demo() {  # demo NAME OPTIONS...: one demo run into $work/runs/NAME
   [ -f "$work/runs/$name/summary.json" ] && cp "$work/runs/$name/summary.json" "$OUT/$name.summary.json"
   return 0
 }
-compare() {  # compare A B: compare-results of two runs, JSON beside B
-  # shellcheck disable=SC2086 # COMPARE_ARGS is a word list
+# What "within the GPU tolerance" means for skeletons: fp32 keeps keypoints at the same position (to the JSON's 0.01
+# px); TF32 and fp16 round products (relative error ~1e-3, ~1e-2 over PoseNet's depth), which moves the sub-pixel
+# offsets a little, so they must keep keypoints within 1 px and scores within 0.005 on average.
+REDUCED_TOLERANCES="--min-same-position 0 --min-within-1px 0.99 --max-mean-score-diff 0.005"
+compare() {  # compare A B [TOLERANCES]: compare-results of two runs, JSON beside B
+  # shellcheck disable=SC2086 # the tolerances are word lists
   step "compare $1 $2" bin/cbinfer compare-results "$work/runs/$1" "$work/runs/$2" --json "$work/runs/$2/compare-$1.json" \
-    ${COMPARE_ARGS:-}
+    ${3:-} ${COMPARE_ARGS:-}
   return 0
 }
 
@@ -77,7 +90,7 @@ demo cpu --backend cpu ${CPU_PARALLELISM:+--parallelism "$CPU_PARALLELISM"}
 if [ "${GPU:-1}" = 1 ]; then
   for p in ${PRECISIONS//,/ }; do
     demo "cuda-$p" --backend cuda --precision "$p" --parallelism 1 --devices 0
-    compare cpu "cuda-$p"
+    if [ "$p" = fp32 ]; then compare cpu "cuda-$p"; else compare cpu "cuda-$p" "$REDUCED_TOLERANCES"; fi
   done
   if [ "${SHARED:-1}" = 1 ]; then
     demo cuda-fp32-p2 --backend cuda --precision fp32 --parallelism 2 --devices 0

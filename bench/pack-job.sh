@@ -12,7 +12,9 @@
 # out, as the demo does not load them: FFmpeg's natives (the cameras replay raw frames decoded by
 # bench/decode_frames.py), JCuda's PTX compiler natives (the CUDA backend loads a fatbin through the driver API),
 # the dashboard's web UI (flink-runtime-web: the REST API still runs), the tradeoff command's
-# plotting (xchart, pdfbox), zstd (no compressed topics), ONNX's protobuf (PoseNet is a TensorFlow.js model).
+# plotting (xchart, pdfbox), zstd (no compressed topics), ONNX's protobuf (PoseNet is a TensorFlow.js model),
+# JavaCV, JavaCPP and FFmpeg (raw frames need no decoder; JavaFX is its optional viewer), JUnit (the embedded
+# broker comes from Kafka's test kit, whose JUnit extensions the demo does not use).
 # RocksDB is not among the job's jars: the demo keeps state on the heap (hashmap backend).
 #
 # data/ holds PoseNet and the first CLIP_FRAMES frames of vtest.avi, cut without re-encoding (their pixels are the
@@ -41,7 +43,7 @@ MODULES=java.base,java.desktop,java.logging,java.management,java.management.rmi,
 unneeded() {
   case $1 in
     ffmpeg-*-linux-*|flink-runtime-web-*|xchart-*|pdfbox-*|fontbox-*|graphics2d-*|VectorGraphics2D-*|\
-animated-gif-lib-*|zstd-jni-*|protobuf-java-*|async-profiler-*) return 0 ;;
+animated-gif-lib-*|zstd-jni-*|protobuf-java-*|async-profiler-*|javafx-*|javacv-*|javacpp-*|ffmpeg-*|junit-*|opentest4j-*|apiguardian-*) return 0 ;;
   esac
   return 1
 }
