@@ -154,7 +154,7 @@ public final class ChangeBasedEngine {
             int s = plan.outputSlots()[i];
             outputs.put(graph.outputs().get(i), Tensor.of(plan.slotShape(s), state.values[s].clone()));
         }
-        FrameStats stats = new FrameStats(state.frames(), keyframe, layers, System.nanoTime() - start);
+        FrameStats stats = new FrameStats(state.frames(), keyframe, layers, System.nanoTime() - start, 0);
         state.frameDone();
         return new FrameResult(outputs, stats);
     }

@@ -3,9 +3,10 @@ package org.cbinfer.kernels.cuda;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUstreamCaptureMode;
@@ -57,8 +58,11 @@ final class BatchRunner implements AutoCloseable {
     private final PinnedBuffer[] outputStageHost;
     private final DeviceBuffer hostStage;
     private final PinnedBuffer hostStageHost;
+    private final CUevent started = new CUevent();
+    private final CUevent finished = new CUevent();
     private CUgraphExec graph;
     private int runs;
+    private long deviceNanos;
 
     /**
      * @param images whether frames arrive as 8-bit RGB images (one input of 3 channels, uploaded as bytes and
@@ -95,6 +99,8 @@ final class BatchRunner implements AutoCloseable {
                 for (int in : s.cpu.inputSlots()) hostStageValues = Math.max(hostStageValues, plan.slots()[in].size());
             }
         }
+        check(JCudaDriver.cuEventCreate(started, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+        check(JCudaDriver.cuEventCreate(finished, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
         this.hostStage = hostStageValues == 0 ? null : pool.allocate(4L * cams * hostStageValues);
         this.hostStageHost = hostStageValues == 0 ? null : new PinnedBuffer(4L * cams * hostStageValues);
         int[] ins = plan.inputSlots();
@@ -235,17 +241,25 @@ final class BatchRunner implements AutoCloseable {
                 fillInputs(frames.tensors());
             }
         }
+        if (graph == null && plan.capturable() && runs > 0) capture();
+        check(JCudaDriver.cuEventRecord(started, launcher.stream()), "cuEventRecord");
         if (graph != null) {
-            check(JCudaDriver.cuGraphLaunch(graph, launcher.stream()), "cuGraphLaunch");
-        } else if (plan.capturable() && runs > 0) {
-            capture();
             check(JCudaDriver.cuGraphLaunch(graph, launcher.stream()), "cuGraphLaunch");
         } else {
             enqueueFrame();
         }
+        check(JCudaDriver.cuEventRecord(finished, launcher.stream()), "cuEventRecord");
         synchronize();
+        float[] ms = new float[1];
+        check(JCudaDriver.cuEventElapsedTime(ms, started, finished), "cuEventElapsedTime");
+        deviceNanos = Math.round(ms[0] * 1e6);
         runs++;
         return results();
+    }
+
+    /** The last run's time on the device, from its first upload to its last download (CUDA events). */
+    long deviceNanos() {
+        return deviceNanos;
     }
 
     private void capture() {
@@ -334,19 +348,21 @@ final class BatchRunner implements AutoCloseable {
     private void fillImages(List<RgbImage> frames) {
         int frameBytes = 3 * plan.slots()[plan.inputSlots()[0]].plane();
         ByteBuffer stage = inputStageHost[0].view();
-        for (int c = 0; c < cams; c++) {
+        // absolute bulk puts of disjoint ranges: the buffer's position is never touched
+        ParallelCopy.run(cams, frameBytes, 1, (c, from, length) -> {
             RgbImage f = frames.get(c);
-            stage.put(c * frameBytes, f.rgb(), f.offset(), frameBytes);
-        }
+            stage.put(c * frameBytes + from, f.rgb(), f.offset() + from, length);
+        });
         controlHost.view().asFloatBuffer().put((int) (lookupTableOffset() / 4), frames.get(0).lookupTable());
     }
 
     private void fillInputs(List<float[][]> inputs) {
         int[] ins = plan.inputSlots();
         for (int i = 0; i < ins.length; i++) {
-            int size = (int) plan.slots()[ins[i]].size();
-            FloatBuffer f = inputStageHost[i].view().asFloatBuffer();
-            for (int c = 0; c < cams; c++) f.put(c * size, inputs.get(c)[i], 0, size);
+            int input = i, size = (int) plan.slots()[ins[i]].size();
+            ByteBuffer stage = inputStageHost[i].view();
+            ParallelCopy.run(cams, size, 4, (c, from, length) ->
+                    stage.asFloatBuffer().put(c * size + from, inputs.get(c)[input], from, length));
         }
     }
 
@@ -354,15 +370,21 @@ final class BatchRunner implements AutoCloseable {
         CameraResult[] r = new CameraResult[cams];
         ByteBuffer counts = countersHost.view();
         int[] outs = plan.outputSlots();
+        float[][][] data = new float[cams][outs.length][];
+        if (mode != Mode.RESTORE) {
+            for (int i = 0; i < outs.length; i++) {
+                int output = i, size = (int) plan.slots()[outs[i]].size();
+                for (int c = 0; c < cams; c++) data[c][i] = new float[size];
+                ByteBuffer stage = outputStageHost[i].view();
+                ParallelCopy.run(cams, size, 4, (c, from, length) ->
+                        stage.asFloatBuffer().get(c * size + from, data[c][output], from, length));
+            }
+        }
         for (int c = 0; c < cams; c++) {
             Map<String, Tensor> outputs = new java.util.LinkedHashMap<>();
             if (mode != Mode.RESTORE) {
                 for (int i = 0; i < outs.length; i++) {
-                    SlotLayout l = plan.slots()[outs[i]];
-                    int size = (int) l.size();
-                    float[] data = new float[size];
-                    outputStageHost[i].view().asFloatBuffer().get(c * size, data, 0, size);
-                    outputs.put(plan.cpu().graph().outputs().get(i), Tensor.of(l.shape(), data));
+                    outputs.put(plan.cpu().graph().outputs().get(i), Tensor.of(plan.slots()[outs[i]].shape(), data[c][i]));
                 }
             }
             int[] updated = new int[stepCount];
@@ -385,6 +407,8 @@ final class BatchRunner implements AutoCloseable {
     public void close() {
         if (graph != null) JCudaDriver.cuGraphExecDestroy(graph);
         graph = null;
+        JCudaDriver.cuEventDestroy(started);
+        JCudaDriver.cuEventDestroy(finished);
         pool.release(control);
         pool.release(counters);
         pool.release(hostStage);

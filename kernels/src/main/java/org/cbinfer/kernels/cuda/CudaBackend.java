@@ -200,8 +200,8 @@ public final class CudaBackend implements Backend {
             batch.add(s);
             keyframes[k] = s.keyframePending();
         }
-        BatchRunner.CameraResult[] out = runner(p, n, BatchRunner.Mode.CHANGE_BASED, frames.images())
-                .run(batch, frames.batch(indexes), keyframes);
+        BatchRunner runner = runner(p, n, BatchRunner.Mode.CHANGE_BASED, frames.images());
+        BatchRunner.CameraResult[] out = runner.run(batch, frames.batch(indexes), keyframes);
         try {
             rejectNonFinite(out, indexes, frames);
         } catch (ModelException e) {
@@ -211,12 +211,14 @@ public final class CudaBackend implements Backend {
         long nanos = System.nanoTime() - start;
         for (int k = 0; k < n; k++) {
             CudaStream s = batch.get(k);
-            results[indexes.get(k)] = new FrameResult(out[k].outputs(), stats(p, s.frames(), keyframes[k], out[k], nanos));
+            results[indexes.get(k)] = new FrameResult(out[k].outputs(),
+                    stats(p, s.frames(), keyframes[k], out[k], nanos, runner.deviceNanos()));
             s.frameDone();
         }
     }
 
-    private FrameStats stats(CudaPlan p, long frame, boolean keyframe, BatchRunner.CameraResult r, long nanos) {
+    private FrameStats stats(CudaPlan p, long frame, boolean keyframe, BatchRunner.CameraResult r, long nanos,
+                             long deviceNanos) {
         List<LayerStats> layers = new ArrayList<>(p.steps().size());
         for (CudaStep step : p.steps()) {
             int outPlane = p.slots()[step.outSlot()].plane();
@@ -230,7 +232,7 @@ public final class CudaBackend implements Backend {
             long macs = step.onHost() || step.usesFresh() ? dense : Math.round(dense * updated);
             layers.add(new LayerStats(step.cpu.node().name(), step.cpu.node().op().type(), changed, updated, macs, dense, 0));
         }
-        return new FrameStats(frame, keyframe, layers, nanos);
+        return new FrameStats(frame, keyframe, layers, nanos, deviceNanos);
     }
 
     @Override

@@ -29,6 +29,7 @@ final class ChangeBasedBench {
         List<BackendStream> streams = new ArrayList<>();
         for (int c = 0; c < cameras; c++) streams.add(backend.newStream());
         Samples steps = new Samples();
+        Samples deviceSteps = new Samples();
         LayerProfile layers = new LayerProfile();
         OutputComparison error = new OutputComparison(s.model().task(), s.model().taskOutput());
         int spread;
@@ -42,6 +43,7 @@ final class ChangeBasedBench {
                 int timed = t - s.warmup();
                 if (timed < 0) continue;
                 steps.add(ms);
+                deviceSteps.add(results.get(0).stats().deviceNanos() / 1e6);
                 for (FrameResult r : results) {
                     if (!r.stats().keyframe()) layers.add(r.stats());
                 }
@@ -56,15 +58,16 @@ final class ChangeBasedBench {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("cameras", cameras).put("camera_spread_frames", spread).put("timed_steps", steps.count())
                 .put("step_ms_median", steps.median()).put("step_ms_p90", steps.p90())
+                .put("step_device_ms_median", deviceSteps.median())
                 .put("ms_per_camera_frame", perFrame).put("camera_frames_per_s", cameraFramesPerS)
                 .put("mac_ratio", layers.macRatio()).put("input_changed_fraction", layers.inputChangedFraction())
                 .put("bytes_per_camera", bytes);
         o.set("error_vs_dense", error.toJson());
         o.set("layers", layers.toJson());
         String task = error.taskFigure() == null ? "" : String.format(", %s %.2f", error.taskFigure(), error.taskPercent());
-        out.printf("cb  %4d cameras: %9.3f ms/step (p90 %.3f), %8.3f ms/camera-frame, %9.1f camera-frames/s, MAC ratio %.2f,"
+        out.printf("cb  %4d cameras: %9.3f ms/step (p90 %.3f, on the device %.3f), %8.3f ms/camera-frame, %9.1f camera-frames/s, MAC ratio %.2f,"
                         + " input changed %.3f, max abs %.3g, rel L2 %.3g%s, %.1f MiB/camera%n",
-                cameras, steps.median(), steps.p90(), perFrame, cameraFramesPerS, layers.macRatio(),
+                cameras, steps.median(), steps.p90(), deviceSteps.median(), perFrame, cameraFramesPerS, layers.macRatio(),
                 layers.inputChangedFraction(), error.maxAbs(), error.relL2(), task, bytes / 1048576.0);
         if (cameras == s.cameras().get(0)) out.println("    changed/updated per layer: " + layers.summary());
         return o;
