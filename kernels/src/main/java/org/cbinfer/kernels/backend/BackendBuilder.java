@@ -18,7 +18,10 @@ public final class BackendBuilder {
     /** Which hardware runs the model. */
     public enum Kind {
         CPU, CUDA,
-        /** CUDA when a GPU and the project's CUDA kernels are present, else the CPU. */
+        /**
+         * CUDA when a GPU and the project's CUDA kernels are present, else the CPU - in fp32 whatever precision was
+         * asked: a reduced precision is what the GPU may trade for speed, and the CPU computes exactly.
+         */
         AUTO;
 
         public static Kind parse(String s) {
@@ -77,7 +80,7 @@ public final class BackendBuilder {
         return switch (kind) {
             case CPU -> cpu();
             case CUDA -> cuda();
-            case AUTO -> CudaSupport.available() ? cuda() : cpu();
+            case AUTO -> CudaSupport.available() ? cuda() : new CpuBackend(graph, thresholds, recursive);
         };
     }
 
