@@ -300,6 +300,25 @@ __device__ void diff_copy(T* const* fresh, T* const* values, u8* const* masks, c
 // ---------------------------------------------------------------------------------------------------------
 // Convolution: gather - GEMM - scatter over a list of output positions
 
+// A position tile's rows: camera, position and output coordinates of list entries m0 .. m0 + rows - 1 (camera -1
+// past the end of the list); threads 0 .. rows - 1 fill one each.
+__device__ __forceinline__ void tile_rows(const int* __restrict__ list, int m0, int count, int planeOut, int Wo,
+                                          int rows, int* rowCam, int* rowPos, int* rowOy, int* rowOx) {
+    const int t = threadIdx.x;
+    if (t >= rows) return;
+    const int i = m0 + t;
+    if (i < count) {
+        int cam, pos;
+        decode_entry(list, i, planeOut, cam, pos);
+        rowCam[t] = cam;
+        rowPos[t] = pos;
+        rowOy[t] = pos / Wo;
+        rowOx[t] = pos - (pos / Wo) * Wo;
+    } else {
+        rowCam[t] = -1;
+    }
+}
+
 #define BM 64
 #define BN 64
 #define BK 32
@@ -337,19 +356,7 @@ __device__ void conv_gemm(T* const* xs, T* const* outs, const T* __restrict__ W,
 
     for (int m0 = blockIdx.y * BM; m0 < count; m0 += gridDim.y * BM) {
         __syncthreads();
-        if (tid < BM) {
-            int i = m0 + tid;
-            if (i < count) {
-                int cam, pos;
-                decode_entry(list, i, planeOut, cam, pos);
-                rowCam[tid] = cam;
-                rowPos[tid] = pos;
-                rowOy[tid] = pos / Wo;
-                rowOx[tid] = pos - (pos / Wo) * Wo;
-            } else {
-                rowCam[tid] = -1;
-            }
-        }
+        tile_rows(list, m0, count, planeOut, Wo, BM, rowCam, rowPos, rowOy, rowOx);
 
         float acc[8][4];
         wmma::fragment<wmma::accumulator, 16, 16, (MODE == 2 ? 16 : 8), float> cf[2][2];
@@ -592,19 +599,7 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
 
     for (int m0 = blockIdx.y * TM; m0 < count; m0 += gridDim.y * TM) {
         __syncthreads();  // the previous tile's epilogue is done with shared memory
-        if (tid < TM) {
-            const int i = m0 + tid;
-            if (i < count) {
-                int cam, pos;
-                decode_entry(list, i, planeOut, cam, pos);
-                rowCam[tid] = cam;
-                rowPos[tid] = pos;
-                rowOy[tid] = pos / Wo;
-                rowOx[tid] = pos - (pos / Wo) * Wo;
-            } else {
-                rowCam[tid] = -1;
-            }
-        }
+        tile_rows(list, m0, count, planeOut, Wo, TM, rowCam, rowPos, rowOy, rowOx);
         __syncthreads();
 
         wmma::fragment<wmma::accumulator, 16, 16, FK, float> cf[FM][WN / 16];
