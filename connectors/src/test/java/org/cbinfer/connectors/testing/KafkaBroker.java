@@ -1,69 +1,41 @@
 package org.cbinfer.connectors.testing;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.cbinfer.connectors.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real single-node KRaft Kafka broker in the test JVM ({@link KafkaClusterTestKit}), one per test
+ * A real single-node KRaft Kafka broker in the test JVM ({@link EmbeddedKafka}, the demo's broker), one per test
  * class: {@code @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();}.
  * Auto-creation of topics is off: tests create what they use.
  */
 public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
-    private KafkaClusterTestKit cluster;
-    private Admin admin;
+    private EmbeddedKafka broker;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .setConfigProp("message.max.bytes", String.valueOf(4 << 20))
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
+        broker = EmbeddedKafka.start();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (admin != null) admin.close(Duration.ofSeconds(5));
-        if (cluster != null) cluster.close();
+        if (broker != null) broker.close();
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return broker.bootstrapServers();
     }
 
     public Admin admin() {
-        return admin;
+        return broker.admin();
     }
 
     /** Creates a topic with {@code partitions} partitions, replication 1, and waits for it. */
@@ -73,49 +45,25 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
     /** Creates a topic with topic-level configs (e.g. {@code max.message.bytes}). */
     public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
-        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
+        broker.createTopic(name, partitions, configs);
     }
 
     public KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 << 20));
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return broker.producer();
     }
 
     /** All records of a topic, earliest first per partition, read without a consumer group. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration timeout) {
-        return readAll(topic, expected, timeout, false);
+        return broker.readAll(topic, expected, timeout, false);
     }
 
-    /**
-     * Reads a topic from the start until {@code expected} records arrived or {@code timeout} passed.
-     *
-     * @param readCommitted read only committed transactional records
-     */
+    /** {@link EmbeddedKafka#readAll}: until {@code expected} records or {@code timeout}, optionally committed only. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration timeout, boolean readCommitted) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "test-reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
+        return broker.readAll(topic, expected, timeout, readCommitted);
     }
 
     /** Topic names on the broker. */
     public Set<String> topics() throws Exception {
-        return admin.listTopics().names().get(10, TimeUnit.SECONDS);
+        return broker.topics();
     }
 }
