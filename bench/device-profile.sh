@@ -21,7 +21,7 @@ export CBINFER_DATA=$root/.device/data
 work=/tmp/cbinfer-profile
 rm -rf "$work" && mkdir -p "$work/csv" "$work/frames" target
 log=$OUT/run.log
-tar xzf .device/jre.tgz -C /tmp
+python3 -c 'import tarfile; tarfile.open(".device/jre.tar.xz").extractall("/tmp")'  # no xz tool there
 J=(/tmp/jre/bin/java -Xmx32g -cp "$root/.device/lib/*")
 ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
 echo "device: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -1); $(date -u +%FT%TZ); ncu $ncu" | tee -a "$log"

@@ -45,7 +45,7 @@ step() {  # step NAME COMMAND...: runs with a time limit, logs, never stops the 
   return 0
 }
 
-tar xzf .device/jre.tgz -C /tmp
+python3 -c 'import tarfile; tarfile.open(".device/jre.tar.xz").extractall("/tmp")' # no xz tool there
 J=(/tmp/jre/bin/java $JAVA_OPTS -cp "$root/.device/lib/*")
 say "device: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | head -1); $(date -u +%FT%TZ)"
 say "python: $(python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())' 2>&1 | tail -1)"

@@ -6,10 +6,10 @@
 # with the machine's OpenCV into raw frames), and a Java runtime of the few modules they use.
 #
 #   ./mvnw -B -o -q -DskipTests package     # first: kernels, connectors and job jars (+ nvcc's fatbin)
-#   bench/pack.sh                           # fills .device/ (jre.tgz, lib/, data/)
+#   bench/pack.sh                           # fills .device/ (jre.tar.xz, lib/, data/)
 #
 # env: JUNIT_CONSOLE   console launcher version (default: the JUnit platform matching the project's Jupiter)
-#      REBUILD_JRE=1   rebuild .device/jre.tgz even when present
+#      REBUILD_JRE=1   rebuild .device/jre.tar.xz even when present
 #      JLINK_MODULES   extra JDK modules for the runtime, comma separated
 set -euo pipefail
 root=$(git rev-parse --show-toplevel)
@@ -47,8 +47,10 @@ cp "$data"/golden/{posenet,selfie}.manifest.json "$data"/golden/vtest_f100-109_3
   "$data"/golden/vtest_f100-104_256x256.rgb "$out/data/golden/"
 cp "$data/video/vtest.avi" "$out/data/video/"
 
-if [ ! -f "$out/jre.tgz" ] || [ "${REBUILD_JRE:-0}" = 1 ]; then
-  jlink_runtime "$tmp/jre" java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs 2
-  tar czf "$out/jre.tgz" -C "$tmp" jre
+if [ ! -f "$out/jre.tar.xz" ] || [ "${REBUILD_JRE:-0}" = 1 ]; then
+  rm -f "$out/jre.tgz"
+  # uncompressed modules, compressed solid with xz: about half of jlink's own compression
+  jlink_runtime "$tmp/jre" java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs 0
+  tar cf - -C "$tmp" jre | xz -9 -T0 > "$out/jre.tar.xz"
 fi
 report_size "$out" 60

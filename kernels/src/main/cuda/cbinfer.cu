@@ -913,6 +913,13 @@ extern "C" __global__ void dilate_compact_u8(u8* const* im, u8* const* om, const
                                              int* cc) {
     dilate_compact(im, om, kf, ys, ty, xt, tx, Win, Ho, Wo, list, lc, cc);
 }
+// Marks every output position of each camera as updated, for a layer computed densely (dense fallback): the
+// steps after it treat its whole output as changed. grid: (positions / block, cameras).
+extern "C" __global__ void fill_mask_u8(u8* const* masks, int plane, int* camCounts) {
+    const int cam = blockIdx.y, p = blockIdx.x * blockDim.x + threadIdx.x;
+    if (p < plane) masks[cam][p] = 1;
+    count_warp(p < plane, camCounts + cam);
+}
 extern "C" __global__ void mask_union_u8(u8* const* m0, int p0, u8* const* m1, int p1, u8* const* m2, int p2,
                                          u8* const* m3, int p3, int n, int acc, u8* const* out, int plane, int* cc) {
     mask_union(m0, p0, m1, p1, m2, p2, m3, p3, n, acc, out, plane, cc);

@@ -3,6 +3,7 @@ package org.cbinfer.kernels.backend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.cb.Thresholds;
@@ -26,6 +27,9 @@ public interface Backend extends AutoCloseable {
     Graph graph();
 
     Thresholds thresholds();
+
+    /** When change-based layers compute densely instead. */
+    DenseFallback fallback();
 
     Precision precision();
 

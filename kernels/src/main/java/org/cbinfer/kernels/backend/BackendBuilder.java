@@ -2,12 +2,13 @@ package org.cbinfer.kernels.backend;
 
 import java.util.Locale;
 import java.util.Objects;
+import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.Graph;
 
 /**
  * Builds a {@link Backend}. Defaults: the CPU backend, fp32, recursive (feedback) change detection,
- * thresholds 0 (exactly the dense result).
+ * thresholds 0 (exactly the dense result), no dense fallback.
  *
  * <pre>{@code
  * Backend b = Backend.builder().graph(ModelFiles.load(model)).thresholds(t)
@@ -39,6 +40,7 @@ public final class BackendBuilder {
     private int device = 0;
     private Precision precision = Precision.FP32;
     private boolean recursive = true;
+    private DenseFallback fallback = DenseFallback.NONE;
 
     BackendBuilder() {}
 
@@ -75,12 +77,18 @@ public final class BackendBuilder {
         return this;
     }
 
+    /** When change-based layers compute densely instead (default {@link DenseFallback#NONE}: never). */
+    public BackendBuilder denseFallback(DenseFallback fallback) {
+        this.fallback = Objects.requireNonNull(fallback, "fallback");
+        return this;
+    }
+
     public Backend build() {
         if (graph == null) throw new IllegalStateException("a backend needs a graph");
         return switch (kind) {
             case CPU -> cpu();
             case CUDA -> cuda();
-            case AUTO -> CudaSupport.available() ? cuda() : new CpuBackend(graph, thresholds, recursive);
+            case AUTO -> CudaSupport.available() ? cuda() : new CpuBackend(graph, thresholds, recursive, fallback);
         };
     }
 
@@ -88,10 +96,10 @@ public final class BackendBuilder {
         if (precision != Precision.FP32) {
             throw new IllegalArgumentException("the CPU backend computes in fp32 only, not " + precision.label());
         }
-        return new CpuBackend(graph, thresholds, recursive);
+        return new CpuBackend(graph, thresholds, recursive, fallback);
     }
 
     private Backend cuda() {
-        return CudaSupport.open(graph, thresholds, recursive, device, precision);
+        return CudaSupport.open(graph, thresholds, recursive, fallback, device, precision);
     }
 }

@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.cb.ChangeBasedEngine;
+import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.cb.StreamState;
@@ -18,8 +19,8 @@ final class CpuBackend implements Backend {
     private final ChangeBasedEngine engine;
     private final DenseExecutor dense;
 
-    CpuBackend(Graph graph, Thresholds thresholds, boolean recursive) {
-        this.engine = recursive ? new ChangeBasedEngine(graph, thresholds) : ChangeBasedEngine.nonRecursive(graph, thresholds);
+    CpuBackend(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback) {
+        this.engine = new ChangeBasedEngine(graph, thresholds, recursive, fallback);
         this.dense = new DenseExecutor(engine.graph());
     }
 
@@ -36,6 +37,11 @@ final class CpuBackend implements Backend {
     @Override
     public Thresholds thresholds() {
         return engine.thresholds();
+    }
+
+    @Override
+    public DenseFallback fallback() {
+        return engine.fallback();
     }
 
     @Override
@@ -107,7 +113,7 @@ final class CpuBackend implements Backend {
             if (live == null) return null;
             List<float[]> inputs = live.lastInputs().stream().map(float[]::clone).toList();
             List<float[]> committed = live.committed().stream().map(float[]::clone).toList();
-            return new StateSnapshot(live.inputShapes(), live.frames(), inputs, committed);
+            return new StateSnapshot(live.inputShapes(), live.frames(), inputs, committed, live.layerModes());
         }
 
         @Override

@@ -1,5 +1,6 @@
 package org.cbinfer.kernels.backend;
 
+import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.cuda.Cuda;
 import org.cbinfer.kernels.cuda.CudaBackend;
@@ -13,7 +14,8 @@ final class CudaSupport {
         return Cuda.available();
     }
 
-    static Backend open(Graph graph, Thresholds thresholds, boolean recursive, int device, Precision precision) {
-        return CudaBackend.open(graph, thresholds, recursive, device, precision);
+    static Backend open(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback, int device,
+                        Precision precision) {
+        return CudaBackend.open(graph, thresholds, recursive, fallback, device, precision);
     }
 }

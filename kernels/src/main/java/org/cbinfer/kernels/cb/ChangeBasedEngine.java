@@ -26,19 +26,26 @@ public final class ChangeBasedEngine {
     private final Graph graph;
     private final Thresholds thresholds;
     private final boolean recursive;
+    private final DenseFallback fallback;
     private final PlanCache plans;
 
-    private ChangeBasedEngine(Graph graph, Thresholds thresholds, boolean recursive) {
+    /**
+     * @param recursive false selects the non-recursive ablation (see {@link #nonRecursive})
+     * @param fallback  when layers compute densely instead ({@link DenseFallback#NONE}: never)
+     */
+    public ChangeBasedEngine(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback) {
         this.graph = GraphOptimizer.optimize(graph);
         checkLayerNames(this.graph, thresholds);
+        checkLayerNames(this.graph, fallback.layers().keySet(), "break-even fractions");
         this.thresholds = thresholds;
         this.recursive = recursive;
+        this.fallback = fallback;
         this.plans = new PlanCache(this.graph);
     }
 
     /** The recursive (feedback) engine of the reference, with the given thresholds. */
     public ChangeBasedEngine(Graph graph, Thresholds thresholds) {
-        this(graph, thresholds, true);
+        this(graph, thresholds, true, DenseFallback.NONE);
     }
 
     /**
@@ -47,7 +54,7 @@ public final class ChangeBasedEngine {
      * error; for comparison only.
      */
     public static ChangeBasedEngine nonRecursive(Graph graph, Thresholds thresholds) {
-        return new ChangeBasedEngine(graph, thresholds, false);
+        return new ChangeBasedEngine(graph, thresholds, false, DenseFallback.NONE);
     }
 
     public Graph graph() {
@@ -72,10 +79,15 @@ public final class ChangeBasedEngine {
      * @throws IllegalArgumentException naming the unknown layer and listing the valid ones
      */
     public static void checkLayerNames(Graph optimized, Thresholds thresholds) {
+        checkLayerNames(optimized, thresholds.layers().keySet(), "thresholds");
+    }
+
+    /** The same check for any per-layer setting ({@code what} names it in the message). */
+    public static void checkLayerNames(Graph optimized, java.util.Collection<String> names, String what) {
         java.util.List<String> layers = changeBasedLayers(optimized);
-        for (String name : thresholds.layers().keySet()) {
+        for (String name : names) {
             if (!layers.contains(name)) {
-                throw new IllegalArgumentException("thresholds name layer '" + name + "', which is not a change-based layer"
+                throw new IllegalArgumentException(what + " name layer '" + name + "', which is not a change-based layer"
                         + " of this model (names are those after fusing activations into convolutions, as 'inspect' prints"
                         + " them); the layers are " + layers);
             }
@@ -84,6 +96,10 @@ public final class ChangeBasedEngine {
 
     public Thresholds thresholds() {
         return thresholds;
+    }
+
+    public DenseFallback fallback() {
+        return fallback;
     }
 
     public StreamState newState() {
@@ -115,6 +131,7 @@ public final class ChangeBasedEngine {
             for (int k = 0; k < inputs.length; k++) inputs[k] = st.values[step.inputSlots()[k]];
             if (st.committed[i] != null) {
                 if (c >= snapshot.committed().size()) throw new IllegalArgumentException("snapshot has too few committed inputs");
+                st.modes[i] = snapshot.layerMode(c);
                 copyChecked(snapshot.committed().get(c++), st.committed[i], step.node().name());
                 inputs = new float[][] {st.committed[i]};
             }
@@ -190,10 +207,22 @@ public final class ChangeBasedEngine {
             anyChanged |= st.counts[ins[i]] > 0;
         }
         Kernel kernel = step.kernel();
+        LayerMode mode = keyframe ? LayerMode.REKEY : st.modes[index];
         double changedFraction;
         int updated;
         long macs;
-        if (!anyChanged) {
+        if (kernel.rule() == Kernel.Rule.DETECT && mode.whole()) {
+            // a layer keyframe: every output from the whole current input, committed (REKEY) or not (DENSE)
+            float[] x = inputs[0];
+            if (mode == LayerMode.REKEY) {
+                commitAll(x, st.committed[index], st.detected[index]);
+                x = st.committed[index];
+            }
+            updated = fillAll(st.masks[out]);
+            kernel.compute(new float[][] {x}, st.values[out], null, 0);
+            changedFraction = 1;
+            macs = step.denseMacs();
+        } else if (!anyChanged) {
             st.counts[out] = 0;
             Arrays.fill(st.masks[out], (byte) 0);
             changedFraction = 0;
@@ -202,11 +231,10 @@ public final class ChangeBasedEngine {
         } else if (kernel.rule() == Kernel.Rule.DETECT) {
             float[] committed = st.committed[index];
             byte[] detected = st.detected[index];
-            int count = keyframe ? commitAll(inputs[0], committed, detected)
-                    : detectAndCommit(st, ins[0], committed, detected, thresholds.of(step.node().name()));
+            int count = detectAndCommit(st, ins[0], committed, detected, thresholds.of(step.node().name()));
             changedFraction = count / (double) detected.length;
-            updated = keyframe ? fillAll(st.masks[out]) : kernel.dilate(detected, st.masks[out]);
-            computeAt(st, kernel, new float[][] {committed}, out, updated, keyframe);
+            updated = kernel.dilate(detected, st.masks[out]);
+            computeAt(st, kernel, new float[][] {committed}, out, updated, false);
             macs = step.denseMacs() * updated / outPlane;
         } else if (kernel.rule() == Kernel.Rule.DENSE) {
             float[] fresh = new float[st.values[out].length];
@@ -228,8 +256,11 @@ public final class ChangeBasedEngine {
             macs = step.denseMacs() * updated / outPlane;
         }
         st.counts[out] = updated;
+        if (kernel.rule() == Kernel.Rule.DETECT) {
+            st.modes[index] = fallback.next(mode, updated / (double) outPlane, step.node().name(), index, st.frames() + 1);
+        }
         return new LayerStats(step.node().name(), step.node().op().type(), changedFraction,
-                updated / (double) outPlane, macs, step.denseMacs(), System.nanoTime() - t0);
+                updated / (double) outPlane, macs, step.denseMacs(), System.nanoTime() - t0, mode);
     }
 
     /** Runs a kernel at the marked output positions (everything on a keyframe). */

@@ -15,6 +15,8 @@ public final class StreamState {
     float[][] values;
     /** Per plan step: the committed input of a change-based convolution, else null. */
     float[][] committed;
+    /** Per plan step: the {@link LayerMode} of a change-based convolution's next frame. */
+    LayerMode[] modes;
     private long frames;
     private boolean keyframeRequested = true;
 
@@ -78,6 +80,8 @@ public final class StreamState {
         p.loadConstants(values);
         committed = new float[p.steps().size()][];
         detected = new byte[p.steps().size()][];
+        modes = new LayerMode[p.steps().size()];
+        java.util.Arrays.fill(modes, LayerMode.CHANGE_BASED);
         for (int i = 0; i < committed.length; i++) {
             CpuPlan.Step step = p.steps().get(i);
             if (step.kernel().rule() == org.cbinfer.kernels.cpu.Kernel.Rule.DETECT) {
@@ -88,14 +92,27 @@ public final class StreamState {
         keyframeRequested = true;
     }
 
-    /** The persistent part of this state; null before the first frame. Copies nothing: the arrays are live. */
+    /**
+     * The persistent part of this state; null before the first frame. Copies nothing: the arrays are live. A
+     * layer in {@link LayerMode#DENSE} mode contributes its current input as its committed input.
+     */
     public StateSnapshot snapshot() {
         if (plan == null || frames == 0) return null;
         java.util.List<float[]> inputs = new java.util.ArrayList<>();
         for (int slot : plan.inputSlots()) inputs.add(values[slot]);
         java.util.List<float[]> c = new java.util.ArrayList<>();
-        for (float[] v : committed) if (v != null) c.add(v);
-        return new StateSnapshot(plan.inputShapes(), frames, inputs, c);
+        java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < committed.length; i++) {
+            if (committed[i] == null) continue;
+            c.add(modes[i] == LayerMode.DENSE ? values[plan.steps().get(i).inputSlots()[0]] : committed[i]);
+            m.write(modes[i].ordinal());
+        }
+        return new StateSnapshot(plan.inputShapes(), frames, inputs, c, m.toByteArray());
+    }
+
+    /** The mode of the next frame of the change-based convolution at a plan step. */
+    public LayerMode layerMode(int step) {
+        return modes == null || modes[step] == null ? LayerMode.CHANGE_BASED : modes[step];
     }
 
     void restored(long frameCount) {

@@ -3,6 +3,8 @@ package org.cbinfer.kernels.cuda;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jcuda.driver.CUevent;
@@ -11,18 +13,23 @@ import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.JCudaDriver;
+import org.cbinfer.kernels.cb.LayerMode;
 import org.cbinfer.kernels.tensor.RgbImage;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
  * Runs one plan for a fixed number of cameras at once: the buffers a micro-batch needs besides the cameras'
  * own (pointer tables, counters, position lists, staging), and the launch sequence of a frame. The sequence
- * depends on no host decision, so from the second run on it is replayed as one captured CUDA graph (unless
- * a step runs on the host).
+ * depends on no host decision but one - which change-based layers every camera of the batch computes densely
+ * (their {@link LayerMode}) - so from the second run on it is replayed as a captured CUDA graph, one per set of
+ * dense layers (unless a step runs on the host).
  *
  * <p>Per-camera buffers reach the kernels through device tables of addresses, one table per value, mask,
  * committed input and detection mask; the host fills them for each batch, and one copy uploads them with the
- * keyframe flags, so the same graph serves any cameras of the same plan.
+ * keyframe flags, so the same graph serves any cameras of the same plan. A change-based layer has its own
+ * keyframe flags (set for a camera's keyframe and for a layer that commits or computes its whole input); a
+ * layer a camera computes densely while others of the batch do not reads that camera's current input in place
+ * of its committed one (its table entry points there), so it recomputes everything and commits nothing.
  */
 final class BatchRunner implements AutoCloseable {
     /** What a run computes. */
@@ -60,7 +67,9 @@ final class BatchRunner implements AutoCloseable {
     private final PinnedBuffer hostStageHost;
     private final CUevent started = new CUevent();
     private final CUevent finished = new CUevent();
-    private CUgraphExec graph;
+    /** Captured frames by the set of steps that every camera computes densely; least recently used first. */
+    private final LinkedHashMap<BitSet, CUgraphExec> graphs = new LinkedHashMap<>(16, 0.75f, true);
+    private BitSet denseSteps = new BitSet();
     private int runs;
     private long deviceNanos;
 
@@ -161,12 +170,26 @@ final class BatchRunner implements AutoCloseable {
     }
 
     long keyframes() {
-        return control.address((long) tableCount * cams * 8);
+        return control.address(keyframeOffset());
+    }
+
+    /** Per-camera flags of a change-based step: 1 where the camera's frame of the layer is whole (keyframe, REKEY, DENSE). */
+    long layerKeyframes(int step) {
+        return control.address(keyframeOffset() + 4L * cams * (1 + step));
+    }
+
+    /** True when every camera of this run computes the change-based step densely: no detection, no list. */
+    boolean denseStep(int step) {
+        return denseSteps.get(step);
+    }
+
+    private long keyframeOffset() {
+        return (long) tableCount * cams * 8;
     }
 
     /** Where the image pixel-value table follows the keyframe flags in the control block (16-byte aligned). */
     private long lookupTableOffset() {
-        return ((long) tableCount * cams * 8 + 4L * cams + 15) / 16 * 16;
+        return (keyframeOffset() + 4L * cams * (1 + stepCount) + 15) / 16 * 16;
     }
 
     long list(int step) {
@@ -241,7 +264,8 @@ final class BatchRunner implements AutoCloseable {
                 fillInputs(frames.tensors());
             }
         }
-        if (graph == null && plan.capturable() && runs > 0) capture();
+        CUgraphExec graph = graphs.get(denseSteps);
+        if (graph == null && plan.capturable() && runs > 0) graph = capture();
         check(JCudaDriver.cuEventRecord(started, launcher.stream()), "cuEventRecord");
         if (graph != null) {
             check(JCudaDriver.cuGraphLaunch(graph, launcher.stream()), "cuGraphLaunch");
@@ -262,7 +286,10 @@ final class BatchRunner implements AutoCloseable {
         return deviceNanos;
     }
 
-    private void capture() {
+    /** Most graphs kept per runner: a layer's probes visit a few sets of dense layers (DenseFallback spreads them). */
+    private static final int MAX_GRAPHS = 40;
+
+    private CUgraphExec capture() {
         check(JCudaDriver.cuStreamBeginCapture(launcher.stream(), CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED),
                 "cuStreamBeginCapture");
         CUgraph g = new CUgraph();
@@ -274,7 +301,13 @@ final class BatchRunner implements AutoCloseable {
         CUgraphExec exec = new CUgraphExec();
         check(JCudaDriver.cuGraphInstantiate(exec, g, 0), "cuGraphInstantiate");
         check(JCudaDriver.cuGraphDestroy(g), "cuGraphDestroy");
-        graph = exec;
+        if (graphs.size() >= MAX_GRAPHS) {
+            var eldest = graphs.entrySet().iterator().next();
+            JCudaDriver.cuGraphExecDestroy(eldest.getValue());
+            graphs.remove(eldest.getKey());
+        }
+        graphs.put(denseSteps, exec);
+        return exec;
     }
 
     private void enqueueFrame() {
@@ -327,11 +360,18 @@ final class BatchRunner implements AutoCloseable {
                 b.putLong(8 * ((slotCount + s) * cams + c), l.constant() ? plan.zeroMask().address() : st.mask(s).address());
             }
         }
+        BitSet dense = new BitSet();
+        long kf = keyframeOffset();
         for (CudaStep step : plan.steps()) {
             int i = step.index;
+            int denseCams = 0;
             for (int c = 0; c < cams; c++) {
                 CudaStream st = streams.get(c);
-                long committed = step.detects() ? st.committed(i).address() : 0L;
+                LayerMode m = mode != Mode.CHANGE_BASED || keyframes[c] ? LayerMode.REKEY : st.layerMode(i);
+                if (m == LayerMode.DENSE) denseCams++;
+                b.putInt((int) (kf + 4L * (cams * (1 + i) + c)), m.whole() ? 1 : 0);
+                long committed = !step.detects() ? 0L
+                        : m == LayerMode.DENSE ? st.value(step.inSlot(0)).address() : st.committed(i).address();
                 long detected = step.detects() ? st.detected(i).address() : 0L;
                 long freshAt = fresh[i] == null ? 0L
                         : fresh[i].address((long) c * plan.elementBytes() * plan.slots()[step.outSlot()].size());
@@ -339,9 +379,10 @@ final class BatchRunner implements AutoCloseable {
                 b.putLong(8 * ((2 * slotCount + stepCount + i) * cams + c), detected);
                 b.putLong(8 * ((2 * slotCount + 2 * stepCount + i) * cams + c), freshAt);
             }
+            if (step.detects() && denseCams == cams) dense.set(i);
         }
-        long kf = (long) tableCount * cams * 8;
         for (int c = 0; c < cams; c++) b.putInt((int) (kf + 4L * c), mode != Mode.CHANGE_BASED || keyframes[c] ? 1 : 0);
+        denseSteps = dense;
     }
 
     /** Interleaved RGB bytes per camera, back to back, and the batch's pixel-value table (one scale a batch). */
@@ -405,8 +446,8 @@ final class BatchRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        if (graph != null) JCudaDriver.cuGraphExecDestroy(graph);
-        graph = null;
+        graphs.values().forEach(JCudaDriver::cuGraphExecDestroy);
+        graphs.clear();
         JCudaDriver.cuEventDestroy(started);
         JCudaDriver.cuEventDestroy(finished);
         pool.release(control);

@@ -11,7 +11,8 @@ import org.cbinfer.kernels.plan.AxisMap;
  * A change-based convolution: fused change detection and commit against the committed input, dilation of the
  * detected positions through the receptive field into the batch's list of affected outputs, then the
  * convolution of the committed input at the listed positions only (gather-GEMM-scatter, bias and activation
- * fused). Depthwise convolutions and first layers of at most 4 input channels use direct kernels (exact fp32
+ * fused). When every camera of the batch computes the layer densely (dense fallback), the convolution of the
+ * current inputs at every position instead, its output marked changed everywhere. Depthwise convolutions and first layers of at most 4 input channels use direct kernels (exact fp32
  * arithmetic in every precision); every other form (plain, strided, dilated, grouped,
  * transposed) a tiled GEMM of the plan's precision: in TF32 and fp16, when a group's channels come in whole
  * 16-byte pieces, the pipelined one (asynchronous copies into a three-stage shared-memory ring, 64- or
@@ -114,21 +115,26 @@ final class ConvStep extends CudaStep {
         int in = inSlot(0), out = outSlot();
         long x, list, count;
         int fixed;
-        if (run.mode() == BatchRunner.Mode.CHANGE_BASED) {
+        if (run.mode() == BatchRunner.Mode.CHANGE_BASED && !run.denseStep(index)) {
             // wide inputs: a warp per position, so that a position's channels are read coalesced
             boolean wide = cin >= 32;
             l.launch((wide ? "detect_commit_wide" : "detect_commit") + plan.suffix(),
                     BatchRunner.blocks(wide ? 32L * inPlane : inPlane), cams, Launcher.BLOCK, run.val(in),
-                    run.committed(index), run.mask(in), run.detected(index), run.keyframes(), run.detectedCount(index),
-                    cin, inPlane, threshold, plan.recursive() ? 1 : 0);
+                    run.committed(index), run.mask(in), run.detected(index), run.layerKeyframes(index),
+                    run.detectedCount(index), cin, inPlane, threshold, plan.recursive() ? 1 : 0);
             l.launch("dilate_compact_u8", BatchRunner.blocks(outPlane), cams, Launcher.BLOCK, run.detected(index),
-                    run.mask(out), run.keyframes(), rows.address(), kh, cols.address(), kw, inW, outH, outW,
+                    run.mask(out), run.layerKeyframes(index), rows.address(), kh, cols.address(), kw, inW, outH, outW,
                     run.list(index), run.listCount(index), run.updated(index));
             x = run.committed(index);
             list = run.list(index);
             count = run.listCount(index);
             fixed = 0;
         } else {
+            if (run.mode() == BatchRunner.Mode.CHANGE_BASED) {
+                // dense fallback of every camera: the whole output is new for the steps after this one
+                l.launch("fill_mask_u8", BatchRunner.blocks(outPlane), cams, Launcher.BLOCK, run.mask(out), outPlane,
+                        run.updated(index));
+            }
             x = run.mode() == BatchRunner.Mode.RESTORE ? run.committed(index) : run.val(in);
             list = Launcher.NULL;
             count = Launcher.NULL;

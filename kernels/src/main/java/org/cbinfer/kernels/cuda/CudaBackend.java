@@ -15,6 +15,8 @@ import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.ChangeBasedEngine;
+import org.cbinfer.kernels.cb.DenseFallback;
+import org.cbinfer.kernels.cb.LayerMode;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.FrameStats;
 import org.cbinfer.kernels.cb.LayerStats;
@@ -45,6 +47,7 @@ public final class CudaBackend implements Backend {
     private final Graph graph;
     private final Thresholds thresholds;
     private final boolean recursive;
+    private final DenseFallback fallback;
     private final Precision precision;
     private final CudaDevice device;
     private final CUstream stream = new CUstream();
@@ -62,11 +65,14 @@ public final class CudaBackend implements Backend {
     /** Frames of one plan that run together: with images, also of one pixel scale (one lookup table a batch). */
     private record Group(CudaPlan plan, ImageTensors.Scale scale) {}
 
-    private CudaBackend(Graph graph, Thresholds thresholds, boolean recursive, int deviceIndex, Precision precision) {
+    private CudaBackend(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback, int deviceIndex,
+                        Precision precision) {
         this.graph = GraphOptimizer.optimize(graph);
         ChangeBasedEngine.checkLayerNames(this.graph, thresholds);
+        ChangeBasedEngine.checkLayerNames(this.graph, fallback.layers().keySet(), "break-even fractions");
         this.thresholds = thresholds;
         this.recursive = recursive;
+        this.fallback = fallback;
         this.precision = precision;
         this.device = CudaDevice.get(deviceIndex);
         check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
@@ -80,9 +86,9 @@ public final class CudaBackend implements Backend {
      *
      * @throws CudaException when CUDA, the GPU or the kernels are unavailable (the message says which)
      */
-    public static CudaBackend open(Graph graph, Thresholds thresholds, boolean recursive, int deviceIndex,
-                                   Precision precision) {
-        return new CudaBackend(graph, thresholds, recursive, deviceIndex, precision);
+    public static CudaBackend open(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback,
+                                   int deviceIndex, Precision precision) {
+        return new CudaBackend(graph, thresholds, recursive, fallback, deviceIndex, precision);
     }
 
     @Override
@@ -103,6 +109,11 @@ public final class CudaBackend implements Backend {
     @Override
     public Precision precision() {
         return precision;
+    }
+
+    @Override
+    public DenseFallback fallback() {
+        return fallback;
     }
 
     /** True when frames at these input shapes run as one CUDA graph (no op falls back to the host). */
@@ -132,6 +143,7 @@ public final class CudaBackend implements Backend {
             for (CudaStep step : p.steps()) {
                 if (!step.detects()) continue;
                 if (c >= snapshot.committed().size()) throw new IllegalArgumentException("snapshot has too few committed inputs");
+                s.layerMode(step.index, snapshot.layerMode(c));
                 SlotLayout layout = p.slots()[step.inSlot(0)];
                 float[] values = snapshot.committed().get(c++);
                 if (values.length != layout.size()) {
@@ -212,27 +224,32 @@ public final class CudaBackend implements Backend {
         for (int k = 0; k < n; k++) {
             CudaStream s = batch.get(k);
             results[indexes.get(k)] = new FrameResult(out[k].outputs(),
-                    stats(p, s.frames(), keyframes[k], out[k], nanos, runner.deviceNanos()));
-            s.frameDone();
+                    frameDone(p, s, keyframes[k], out[k], nanos, runner.deviceNanos()));
         }
     }
 
-    private FrameStats stats(CudaPlan p, long frame, boolean keyframe, BatchRunner.CameraResult r, long nanos,
-                             long deviceNanos) {
+    /** The frame's statistics; moves the stream on, its layers to the modes {@link DenseFallback} picks from them. */
+    private FrameStats frameDone(CudaPlan p, CudaStream s, boolean keyframe, BatchRunner.CameraResult r, long nanos,
+                                 long deviceNanos) {
         List<LayerStats> layers = new ArrayList<>(p.steps().size());
         for (CudaStep step : p.steps()) {
             int outPlane = p.slots()[step.outSlot()].plane();
-            double updated = keyframe ? 1.0 : r.updated()[step.index] / (double) outPlane;
+            LayerMode mode = !step.detects() ? LayerMode.CHANGE_BASED : keyframe ? LayerMode.REKEY : s.layerMode(step.index);
+            double updated = keyframe || mode.whole() ? 1.0 : r.updated()[step.index] / (double) outPlane;
             double changed = updated;
             if (step.detects()) {
                 int inPlane = p.slots()[step.inSlot(0)].plane();
-                changed = keyframe ? 1.0 : r.detected()[step.index] / (double) inPlane;
+                changed = keyframe || mode.whole() ? 1.0 : r.detected()[step.index] / (double) inPlane;
+                s.layerMode(step.index, fallback.next(mode, updated, step.cpu.node().name(), step.index, s.frames() + 1));
             }
             long dense = step.cpu.denseMacs();
             long macs = step.onHost() || step.usesFresh() ? dense : Math.round(dense * updated);
-            layers.add(new LayerStats(step.cpu.node().name(), step.cpu.node().op().type(), changed, updated, macs, dense, 0));
+            layers.add(new LayerStats(step.cpu.node().name(), step.cpu.node().op().type(), changed, updated, macs, dense, 0,
+                    mode));
         }
-        return new FrameStats(frame, keyframe, layers, nanos, deviceNanos);
+        FrameStats stats = new FrameStats(s.frames(), keyframe, layers, nanos, deviceNanos);
+        s.frameDone();
+        return stats;
     }
 
     @Override

@@ -2,7 +2,9 @@ package org.cbinfer.kernels.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 import org.cbinfer.kernels.backend.BackendStream;
+import org.cbinfer.kernels.cb.LayerMode;
 import org.cbinfer.kernels.cb.StateSnapshot;
 
 /**
@@ -17,6 +19,8 @@ final class CudaStream implements BackendStream {
     private DeviceBuffer[] masks;
     private DeviceBuffer[] committed;
     private DeviceBuffer[] detected;
+    /** Per plan step: how a change-based convolution computes this stream's next frame. */
+    private LayerMode[] modes;
     private long frames;
     private boolean keyframeRequested = true;
     private boolean closed;
@@ -55,8 +59,18 @@ final class CudaStream implements BackendStream {
             committed[step.index] = pool.allocateZeroed((long) p.elementBytes() * in.size());
             detected[step.index] = pool.allocateZeroed(in.plane());
         }
+        modes = new LayerMode[p.steps().size()];
+        Arrays.fill(modes, LayerMode.CHANGE_BASED);
         plan = p;
         keyframeRequested = true;
+    }
+
+    LayerMode layerMode(int step) {
+        return modes[step];
+    }
+
+    void layerMode(int step, LayerMode mode) {
+        modes[step] = mode;
     }
 
     DeviceBuffer value(int slot) {
@@ -107,10 +121,16 @@ final class CudaStream implements BackendStream {
         List<float[]> inputs = new ArrayList<>();
         for (int slot : plan.inputSlots()) inputs.add(backend.download(values[slot], plan.slots()[slot]));
         List<float[]> c = new ArrayList<>();
+        java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
         for (CudaStep step : plan.steps()) {
-            if (step.detects()) c.add(backend.download(committed[step.index], plan.slots()[step.inSlot(0)]));
+            if (!step.detects()) continue;
+            // a layer computing densely commits nothing: its current input stands for the committed one
+            LayerMode mode = modes[step.index];
+            DeviceBuffer held = mode == LayerMode.DENSE ? values[step.inSlot(0)] : committed[step.index];
+            c.add(backend.download(held, plan.slots()[step.inSlot(0)]));
+            m.write(mode.ordinal());
         }
-        return new StateSnapshot(plan.cpu().inputShapes(), frames, inputs, c);
+        return new StateSnapshot(plan.cpu().inputShapes(), frames, inputs, c, m.toByteArray());
     }
 
     @Override

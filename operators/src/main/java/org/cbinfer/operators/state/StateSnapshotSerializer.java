@@ -14,13 +14,15 @@ import org.cbinfer.kernels.cb.StateSnapshot;
 
 /**
  * Flink serializer of a camera's change-based state ({@link StateSnapshot}): input shapes, frame count,
- * the last input frame and the committed input of every change-based layer, as raw float32. The format
- * starts with a format version so later layouts (fp16, dirty tiles) can read what this one wrote.
+ * the last input frame and the committed input of every change-based layer, as raw float32, then each
+ * layer's {@link org.cbinfer.kernels.cb.LayerMode} (format 2; format 1, written before the dense fallback,
+ * has none and reads as all change-based). The format starts with its version so later layouts (fp16, dirty
+ * tiles) can read what this one wrote.
  */
 public final class StateSnapshotSerializer extends TypeSerializerSingleton<StateSnapshot> {
     public static final StateSnapshotSerializer INSTANCE = new StateSnapshotSerializer();
     /** Version of the byte layout written by {@link #serialize}. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     /** Upper bound on one array's length, so a corrupt length cannot size an allocation. */
     private static final int MAX_VALUES = Integer.MAX_VALUE - 16;
 
@@ -43,7 +45,7 @@ public final class StateSnapshotSerializer extends TypeSerializerSingleton<State
         for (float[] v : from.committed()) c.add(v.clone());
         Map<String, int[]> shapes = new LinkedHashMap<>();
         from.inputShapes().forEach((k, v) -> shapes.put(k, v.clone()));
-        return new StateSnapshot(shapes, from.frames(), in, c);
+        return new StateSnapshot(shapes, from.frames(), in, c, from.layerModes());
     }
 
     @Override
@@ -68,6 +70,8 @@ public final class StateSnapshotSerializer extends TypeSerializerSingleton<State
         out.writeLong(s.frames());
         writeArrays(s.lastInputs(), out);
         writeArrays(s.committed(), out);
+        out.writeInt(s.layerModes().length);
+        out.write(s.layerModes());
     }
 
     private static void writeArrays(List<float[]> arrays, DataOutputView out) throws IOException {
@@ -83,7 +87,7 @@ public final class StateSnapshotSerializer extends TypeSerializerSingleton<State
     @Override
     public StateSnapshot deserialize(DataInputView in) throws IOException {
         int format = in.readInt();
-        if (format != FORMAT) throw new IOException("unknown change-based state format " + format);
+        if (format != 1 && format != FORMAT) throw new IOException("unknown change-based state format " + format);
         int inputs = count(in.readInt(), 64, "inputs");
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (int i = 0; i < inputs; i++) {
@@ -93,7 +97,17 @@ public final class StateSnapshotSerializer extends TypeSerializerSingleton<State
             shapes.put(name, shape);
         }
         long frames = in.readLong();
-        return new StateSnapshot(shapes, frames, readArrays(in), readArrays(in));
+        List<float[]> lastInputs = readArrays(in), committed = readArrays(in);
+        byte[] modes = new byte[0];
+        if (format >= 2) {
+            modes = new byte[count(in.readInt(), committed.size(), "layer modes")];
+            in.readFully(modes);
+        }
+        try {
+            return new StateSnapshot(shapes, frames, lastInputs, committed, modes);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt change-based state: " + e.getMessage(), e);
+        }
     }
 
     private static List<float[]> readArrays(DataInputView in) throws IOException {

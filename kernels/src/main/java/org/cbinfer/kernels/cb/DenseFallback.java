@@ -1,0 +1,145 @@
+package org.cbinfer.kernels.cb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The per-layer dense fallback (ALGORITHM.md, "beyond the reference"): a change-based layer whose last
+ * change-based frame recomputed more than its break-even fraction of its outputs computes the following
+ * frames densely, without change detection, because detection, dilation and the gathered computation then
+ * cost more than the dense computation. Every {@code probeEvery} frames it returns to change-based
+ * computation for one frame (after a frame that commits its whole input), and stays there while the
+ * recomputed fraction is at most the break-even.
+ *
+ * <p>The break-even is a fraction of the layer's output positions in [0, 1]; 1 (the default, {@link #NONE})
+ * never falls back. Where it lies depends on the layer and the backend: the CUDA backend measures it
+ * ({@code CudaBackend.measureBreakEven}); files look like {@code {"default": 0.85, "probeEvery": 16,
+ * "layers": {"conv1": 0.4}}}.
+ *
+ * <p>The probes of different layers are spread over frames (layer i probes at frames f with
+ * {@code (f + i) % probeEvery == 0}), so that at most a few layers pay for a probe in any one frame, and
+ * streams that started together probe together (they then share one launch sequence in a batch). A layer's
+ * mode is part of its stream's state ({@link StateSnapshot#layerModes()}): what a frame computes depends on it.
+ */
+public final class DenseFallback implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Frames between returns to change-based computation, by default. */
+    public static final int DEFAULT_PROBE_EVERY = 16;
+    /** Never falls back: every layer is change-based on every frame (the reference algorithm). */
+    public static final DenseFallback NONE = new DenseFallback(1.0, Map.of(), DEFAULT_PROBE_EVERY);
+
+    private final double defaultBreakEven;
+    private final Map<String, Double> layers;
+    private final int probeEvery;
+
+    private DenseFallback(double defaultBreakEven, Map<String, Double> layers, int probeEvery) {
+        check("default", defaultBreakEven);
+        layers.forEach(DenseFallback::check);
+        if (probeEvery < 1) throw new IllegalArgumentException("probeEvery must be >= 1, got " + probeEvery);
+        this.defaultBreakEven = defaultBreakEven;
+        this.layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
+        this.probeEvery = probeEvery;
+    }
+
+    private static void check(String layer, double v) {
+        if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("break-even of " + layer + " must be in [0, 1], got " + v);
+    }
+
+    /** The same break-even fraction for every layer. */
+    public static DenseFallback uniform(double breakEven) {
+        return new DenseFallback(breakEven, Map.of(), DEFAULT_PROBE_EVERY);
+    }
+
+    /** Per-layer break-even fractions, {@code defaultBreakEven} for layers not listed. */
+    public static DenseFallback of(double defaultBreakEven, Map<String, Double> layers) {
+        return new DenseFallback(defaultBreakEven, layers, DEFAULT_PROBE_EVERY);
+    }
+
+    /** A copy that probes every {@code frames} frames. */
+    public DenseFallback probeEvery(int frames) {
+        return new DenseFallback(defaultBreakEven, layers, frames);
+    }
+
+    public double breakEven(String layer) {
+        return layers.getOrDefault(layer, defaultBreakEven);
+    }
+
+    public double defaultBreakEven() {
+        return defaultBreakEven;
+    }
+
+    public Map<String, Double> layers() {
+        return layers;
+    }
+
+    public int probeEvery() {
+        return probeEvery;
+    }
+
+    /**
+     * The mode of a layer's next frame.
+     *
+     * @param mode            the mode of the frame just computed (keyframes count as {@link LayerMode#REKEY})
+     * @param updatedFraction the fraction of the layer's outputs that frame recomputed
+     * @param layer           the layer's name
+     * @param step            the layer's step in its plan (spreads the probes)
+     * @param nextFrame       the stream's frame number of the next frame
+     */
+    public LayerMode next(LayerMode mode, double updatedFraction, String layer, int step, long nextFrame) {
+        return switch (mode) {
+            case CHANGE_BASED -> updatedFraction > breakEven(layer) ? LayerMode.DENSE : LayerMode.CHANGE_BASED;
+            case DENSE -> (nextFrame + 1 + step) % probeEvery == 0 ? LayerMode.REKEY : LayerMode.DENSE;
+            case REKEY -> LayerMode.CHANGE_BASED;
+        };
+    }
+
+    public static DenseFallback read(Path file) throws IOException {
+        JsonNode root = JSON.readTree(file.toFile());
+        if (root == null || !root.isObject()) throw new IOException(file + ": expected a JSON object");
+        Map<String, Double> m = new LinkedHashMap<>();
+        JsonNode l = root.get("layers");
+        if (l != null) {
+            if (!l.isObject()) throw new IOException(file + ": 'layers' must map layer names to break-even fractions");
+            for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isNumber()) throw new IOException(file + ": break-even of " + e.getKey() + " is not a number");
+                m.put(e.getKey(), e.getValue().doubleValue());
+            }
+        }
+        JsonNode d = root.get("default"), p = root.get("probeEvery");
+        if (d != null && !d.isNumber()) throw new IOException(file + ": 'default' is not a number");
+        if (p != null && !p.canConvertToInt()) throw new IOException(file + ": 'probeEvery' is not an integer");
+        try {
+            return new DenseFallback(d == null ? 1.0 : d.doubleValue(), m, p == null ? DEFAULT_PROBE_EVERY : p.intValue());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void write(Path file) throws IOException {
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), toJson());
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("default", defaultBreakEven);
+        root.put("probeEvery", probeEvery);
+        ObjectNode l = root.putObject("layers");
+        layers.forEach(l::put);
+        return root;
+    }
+
+    @Override
+    public String toString() {
+        return "DenseFallback{default=" + defaultBreakEven + ", probeEvery=" + probeEvery + ", layers=" + layers + "}";
+    }
+}
