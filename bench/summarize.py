@@ -62,18 +62,20 @@ def summarize(folder):
             fps = max((d["frames_per_s"] for d in dense), default=float("nan"))
             (pb1, _), _ = peer_best(peer, prec)
             print(f"| {r.get('backend')} {prec} | {b1:.3f} | {fps:.0f} | {pb1 / b1 if b1 == b1 else float('nan'):.2f}x |")
-        print("| ours change-based | threshold | cameras | ms/cam-frame | of it on the GPU | speedup vs peer b1 | cam-frames/s "
-              "| x peer frames/s | MAC ratio | task | rel L2 | MiB/camera |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
+        print("| ours change-based | threshold | fallback | cameras | ms/cam-frame | of it on the GPU | vs our dense b1 "
+              "| speedup vs peer b1 | cam-frames/s | x peer frames/s | MAC ratio | task | rel L2 | MiB/camera |"
+              "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for prec, r in ours.items():
             (pb1, pc1), (pfps, pcf) = peer_best(peer, prec)
+            ours_b1 = next((d["ms_per_frame"] for d in r.get("dense", []) if d["batch"] == 1), float("nan"))
             for run in r.get("cb", []):
                 th = run["thresholds"]["default"] if not run["thresholds"].get("layers") else "file"
                 for c in run["runs"]:
                     err = c["error_vs_dense"]
                     task = next((f"{k.split('_pct')[0]} {v:.2f}%" for k, v in err.items() if k.endswith("_pct")), "-")
                     device = c.get("step_device_ms_median", float("nan")) / c["cameras"]
-                    print(f"| {r.get('backend')} {prec} | {th} | {c['cameras']} | {c['ms_per_camera_frame']:.4f} | "
-                          f"{device:.4f} | {pb1 / c['ms_per_camera_frame']:.2f}x | {c['camera_frames_per_s']:.0f} | "
+                    print(f"| {r.get('backend')} {prec} | {th} | {run.get('fallback', 'none')} | {c['cameras']} | {c['ms_per_camera_frame']:.4f} | "
+                          f"{device:.4f} | {ours_b1 / c['ms_per_camera_frame']:.2f}x | {pb1 / c['ms_per_camera_frame']:.2f}x | {c['camera_frames_per_s']:.0f} | "
                           f"{c['camera_frames_per_s'] / pfps if pfps else float('nan'):.2f}x | {c['mac_ratio']:.2f} | {task} | "
                           f"{err['rel_l2']:.3g} | {c['bytes_per_camera'] / 1048576:.1f} |")
         print(f"(peer reference: batch 1 {pc1 if ours else ''}; frames/s {pcf if ours else ''})")

@@ -27,7 +27,8 @@ public final class BenchCommand {
             "bench --model scenelabel|openpose2|FILE [--size WxH] [--scale pm1|unit|raw]",
             "        [--backend cpu|cuda|auto] [--device N] [--precision fp32|tf32|fp16] [--mode dense,cb]",
             "        [--threshold T[,T...] | --thresholds FILE] [--video FILE|FRAMES.rgb] [--frames A:B] [--cameras 1,8,32,128]",
-            "        [--spread N] [--batch 1,8,32] [--warmup N] [--iters N] [--check-every K] [--out FILE.json] [--export DIR]",
+            "        [--spread N] [--batch 1,8,32] [--warmup N] [--iters N] [--check-every K] [--fallback none,measure]",
+            "        [--out FILE.json] [--export DIR]",
             "  --size       input size (default: the reference network's published size; files: their declared size)",
             "  --scale      pixel scaling; reference networks default to theirs (unit), files need it (PoseNet: pm1)",
             "  --mode       what to time: dense (Backend.dense at each --batch), cb (change-based, each threshold, each",
@@ -39,6 +40,9 @@ public final class BenchCommand {
             "  --warmup     change-based steps and dense calls not timed (default 3; the keyframe is one)",
             "  --iters      timed dense calls per batch size (default 20)",
             "  --check-every  compare camera 0 with a dense pass every K timed steps (default 10)",
+            "  --fallback   per-layer dense fallbacks to run change-based with, each a run (default none): none,",
+            "               measure (break-even fractions timed on the GPU for each camera count), a fraction for",
+            "               every layer, or a fallback file {\"default\": 1, \"probeEvery\": 16, \"layers\": {...}}",
             "  --export     write graph.json, weights.f32 and a reference frame with our CPU outputs for",
             "               bench/peers/pytorch_dense.py");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,7 +52,7 @@ public final class BenchCommand {
     public static int run(List<String> argv, PrintStream out) throws Exception {
         Args args = Args.parse(argv, Set.of("model", "size", "scale", "backend", "device", "precision", "mode", "threshold",
                 "thresholds", "video", "frames", "cameras", "spread", "batch", "warmup", "iters", "check-every", "out",
-                "export"), Set.of());
+                "export", "fallback"), Set.of());
         BenchModel model = BenchModel.resolve(args.require("model"), args.get("scale", null));
         int[] size = args.size("size");
         int width = size != null ? size[0] : model.defaultWidth();
@@ -65,7 +69,8 @@ public final class BenchCommand {
         BenchSettings s = new BenchSettings(model, width, height, kind(args), args.intValue("device", 0), precision(args),
                 Path.of(args.get("video", DataPaths.resolve("video/vtest.avi").toString())), from, steps,
                 args.intValue("spread", -1), positiveInts(args, "cameras", "1,8,32,128"), positiveInts(args, "batch", "1,8,32"),
-                nonNegative(args, "warmup", 3), positive(args, "iters", 20), positive(args, "check-every", 10));
+                nonNegative(args, "warmup", 3), positive(args, "iters", 20), positive(args, "check-every", 10),
+                csv(args.get("fallback", "none")));
 
         if (args.has("export")) new BenchRunner(s, out).export(Path.of(args.require("export")));
         if (modes.isEmpty()) return 0;

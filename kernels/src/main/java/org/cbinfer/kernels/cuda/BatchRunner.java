@@ -290,17 +290,7 @@ final class BatchRunner implements AutoCloseable {
     private static final int MAX_GRAPHS = 40;
 
     private CUgraphExec capture() {
-        check(JCudaDriver.cuStreamBeginCapture(launcher.stream(), CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED),
-                "cuStreamBeginCapture");
-        CUgraph g = new CUgraph();
-        try {
-            enqueueFrame();
-        } finally {
-            check(JCudaDriver.cuStreamEndCapture(launcher.stream(), g), "cuStreamEndCapture");
-        }
-        CUgraphExec exec = new CUgraphExec();
-        check(JCudaDriver.cuGraphInstantiate(exec, g, 0), "cuGraphInstantiate");
-        check(JCudaDriver.cuGraphDestroy(g), "cuGraphDestroy");
+        CUgraphExec exec = captured(this::enqueueFrame);
         if (graphs.size() >= MAX_GRAPHS) {
             var eldest = graphs.entrySet().iterator().next();
             JCudaDriver.cuGraphExecDestroy(eldest.getValue());
@@ -308,6 +298,58 @@ final class BatchRunner implements AutoCloseable {
         }
         graphs.put(denseSteps, exec);
         return exec;
+    }
+
+    /** What {@code launches} enqueue, as an instantiated CUDA graph. */
+    private CUgraphExec captured(Runnable launches) {
+        check(JCudaDriver.cuStreamBeginCapture(launcher.stream(), CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED),
+                "cuStreamBeginCapture");
+        CUgraph g = new CUgraph();
+        try {
+            launches.run();
+        } finally {
+            check(JCudaDriver.cuStreamEndCapture(launcher.stream(), g), "cuStreamEndCapture");
+        }
+        CUgraphExec exec = new CUgraphExec();
+        check(JCudaDriver.cuGraphInstantiate(exec, g, 0), "cuGraphInstantiate");
+        check(JCudaDriver.cuGraphDestroy(g), "cuGraphDestroy");
+        return exec;
+    }
+
+    /**
+     * The device time of each step's launches for these cameras, in milliseconds (NaN for host steps): a step's
+     * launches, repeated {@code reps} times, are captured as one graph, replayed once to warm up and once timed
+     * between events, as a frame's graph would run them. The tables are those of {@code streams} with these
+     * keyframe flags and the streams' layer modes; the inputs are whatever the last run left. Repeating a step
+     * changes the state as repeating it in a frame would (commits, masks): this is for measuring, not for frames.
+     */
+    double[] stepMillis(List<CudaStream> streams, boolean[] keyframes, int reps) {
+        fillControl(streams, keyframes);
+        check(JCudaDriver.cuMemcpyHtoDAsync(control.ptr(), controlHost.pointer(), controlBytes, launcher.stream()),
+                "cuMemcpyHtoDAsync");
+        double[] ms = new double[stepCount];
+        float[] elapsed = new float[1];
+        for (CudaStep step : plan.steps()) {
+            if (step.onHost()) {
+                ms[step.index] = Double.NaN;
+                continue;
+            }
+            CUgraphExec exec = captured(() -> {
+                for (int r = 0; r < reps; r++) step.enqueue(this);
+            });
+            try {
+                check(JCudaDriver.cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
+                check(JCudaDriver.cuEventRecord(started, launcher.stream()), "cuEventRecord");
+                check(JCudaDriver.cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
+                check(JCudaDriver.cuEventRecord(finished, launcher.stream()), "cuEventRecord");
+                synchronize();
+                check(JCudaDriver.cuEventElapsedTime(elapsed, started, finished), "cuEventElapsedTime");
+                ms[step.index] = elapsed[0] / reps;
+            } finally {
+                JCudaDriver.cuGraphExecDestroy(exec);
+            }
+        }
+        return ms;
     }
 
     private void enqueueFrame() {

@@ -252,6 +252,69 @@ public final class CudaBackend implements Backend {
         return stats;
     }
 
+    /** Timed replays of each launch sequence per layer when measuring break-even fractions. */
+    private static final int BREAK_EVEN_REPS = 20;
+
+    /**
+     * Measures where each change-based layer's dense fallback pays on this GPU, for micro-batches of {@code cameras}
+     * frames of these input shapes: per layer, the device time of its change-based launches when none of its
+     * input changed ({@code t0}: detection, dilation and an empty gather-GEMM) and when all of it did ({@code t1}),
+     * and of its dense launches ({@code td}), each captured and replayed as in a frame's graph. Taking the
+     * change-based time as linear in the fraction of outputs recomputed, the break-even fraction is
+     * {@code (td - t0) / (t1 - t0)}, clamped to [0, 1]: 0 where detection alone costs the dense computation, 1
+     * where recomputing everything change-based is no slower than dense. Frames are random values; what the
+     * kernels cost depends on the amount of work, not on the values.
+     *
+     * @return per-layer break-even fractions (default 1 for layers without one), probing every {@code probeEvery}
+     *     frames
+     */
+    public DenseFallback measureBreakEven(Map<String, int[]> inputShapes, int cameras, int probeEvery) {
+        if (cameras < 1 || cameras > MAX_BATCH) throw new IllegalArgumentException("cameras must be in 1.." + MAX_BATCH);
+        return onDevice(() -> {
+            CudaPlan p = plan(cpuPlans.plan(inputShapes));
+            java.util.Random random = new java.util.Random(1);
+            List<Map<String, Tensor>> inputs = new ArrayList<>();
+            List<CudaStream> streams = new ArrayList<>();
+            List<Integer> all = new ArrayList<>();
+            for (int c = 0; c < cameras; c++) {
+                Map<String, Tensor> in = new LinkedHashMap<>();
+                inputShapes.forEach((name, shape) -> {
+                    float[] v = new float[org.cbinfer.kernels.tensor.Shapes.size(shape)];
+                    for (int i = 0; i < v.length; i++) v[i] = random.nextFloat();
+                    in.put(name, Tensor.of(shape, v));
+                });
+                inputs.add(in);
+                CudaStream s = new CudaStream(this);
+                s.bind(p);
+                streams.add(s);
+                all.add(c);
+            }
+            Frames.Batch batch = Frames.of(graph, inputs).batch(all);
+            boolean[] keyframes = new boolean[cameras], none = new boolean[cameras];
+            java.util.Arrays.fill(keyframes, true);
+            try (BatchRunner runner = new BatchRunner(p, cameras, BatchRunner.Mode.CHANGE_BASED, false, launcher, pool)) {
+                runner.run(streams, batch, keyframes);
+                double[] t1 = runner.stepMillis(streams, keyframes, BREAK_EVEN_REPS);
+                runner.run(streams, batch, none);  // the same frames again: nothing changes
+                double[] t0 = runner.stepMillis(streams, none, BREAK_EVEN_REPS);
+                for (CudaStream s : streams) {
+                    for (CudaStep step : p.steps()) if (step.detects()) s.layerMode(step.index, LayerMode.DENSE);
+                }
+                double[] td = runner.stepMillis(streams, none, BREAK_EVEN_REPS);
+                Map<String, Double> layers = new LinkedHashMap<>();
+                for (CudaStep step : p.steps()) {
+                    if (!step.detects()) continue;
+                    int i = step.index;
+                    double b = t1[i] <= td[i] ? 1.0 : Math.min(1.0, Math.max(0.0, (td[i] - t0[i]) / (t1[i] - t0[i])));
+                    layers.put(step.cpu.node().name(), b);
+                }
+                return DenseFallback.of(1.0, layers).probeEvery(probeEvery);
+            } finally {
+                streams.forEach(CudaStream::close);
+            }
+        });
+    }
+
     @Override
     public List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs) {
         return onDevice(() -> dense(Frames.of(graph, inputs)));

@@ -18,10 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.backend.Backend;
+import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.backend.Precision;
+import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.FrameResult;
+import org.cbinfer.kernels.cb.LayerMode;
+import org.cbinfer.kernels.cb.LayerStats;
 import org.cbinfer.kernels.cb.StateSnapshot;
+import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.io.ModelFiles;
@@ -240,6 +245,58 @@ class CudaNetworksTest {
                 }
                 double e = worst(rc.outputs(), rx.outputs());
                 assertTrue(e <= 2e-2, "CPU state continued on the GPU: relative error " + e + " at frame " + t);
+            }
+        }
+    }
+
+    @Test
+    void theDenseFallbackChoosesAndComputesLikeTheCpuAlsoInMixedBatchesAndAcrossRestores() throws IOException {
+        Graph g = model("posenet");
+        List<Tensor> frames = vtest("posenet", "vtest_f100-109_385x385.rgb");
+        DenseFallback fallback = DenseFallback.uniform(0.5).probeEvery(3);
+        Thresholds th = Thresholds.uniform(0.02f);
+        try (Backend cpu = Backend.builder().graph(g).thresholds(th).denseFallback(fallback).build();
+             Backend gpu = Backend.builder().graph(g).thresholds(th).denseFallback(fallback).kind(BackendBuilder.Kind.CUDA).build();
+             Backend batched = Backend.builder().graph(g).thresholds(th).denseFallback(fallback).kind(BackendBuilder.Kind.CUDA).build()) {
+            String input = g.inputs().get(0).name();
+            // camera 1 starts two frames after camera 0: their layers are in different modes (a mixed batch)
+            BackendStream c0 = cpu.newStream(), g0 = gpu.newStream(), b0 = batched.newStream(), b1 = batched.newStream();
+            BackendStream g1 = gpu.newStream();
+            int dense = 0, mixed = 0;
+            for (int t = 0; t < 2 * frames.size(); t++) {
+                Tensor f = frames.get(t % frames.size());
+                FrameResult rc = cpu.process(c0, f), rg = gpu.process(g0, f);
+                List<LayerStats> lc = rc.stats().layers(), lg = rg.stats().layers();
+                for (int i = 0; i < lc.size(); i++) {
+                    assertEquals(lc.get(i).mode(), lg.get(i).mode(), "frame " + t + " layer " + lc.get(i).name());
+                    if (lg.get(i).mode() == LayerMode.DENSE) dense++;
+                }
+                double e = worst(rc.outputs(), rg.outputs());
+                assertTrue(e <= 2e-2, "frame " + t + ": GPU vs CPU with the fallback, relative error " + e);
+                if (t < 2) continue;
+                Tensor f1 = frames.get((t - 2) % frames.size());
+                FrameResult alone1 = gpu.process(g1, f1);
+                List<FrameResult> together = batched.process(List.of(b0, b1), List.of(Map.of(input, f), Map.of(input, f1)));
+                for (int i = 0; i < lg.size(); i++) {
+                    if (lg.get(i).mode() != alone1.stats().layers().get(i).mode()) mixed++;
+                }
+                for (String k : rg.outputs().keySet()) {
+                    assertArrayEquals(rg.outputs().get(k).data(), together.get(0).outputs().get(k).data(), "camera 0 frame " + t + " " + k);
+                    assertArrayEquals(alone1.outputs().get(k).data(), together.get(1).outputs().get(k).data(), "camera 1 frame " + t + " " + k);
+                }
+            }
+            assertTrue(dense > 0, "some posenet layers recompute more than half their outputs, so they fall back");
+            assertTrue(mixed > 0, "the two cameras' layers were in different modes at times");
+            System.out.printf("[gpu net] posenet fp32 fallback 0.5/3: %d dense layer-frames, %d mixed layer-frames%n", dense, mixed);
+
+            StateSnapshot snap = g0.snapshot();
+            BackendStream restored = gpu.restore(snap);
+            for (int t = 0; t < frames.size(); t++) {
+                Tensor f = frames.get((t + 3) % frames.size());
+                FrameResult ra = gpu.process(g0, f), rb = gpu.process(restored, f);
+                for (String k : ra.outputs().keySet()) {
+                    assertArrayEquals(ra.outputs().get(k).data(), rb.outputs().get(k).data(), "restored, frame " + t + " " + k);
+                }
             }
         }
     }

@@ -48,13 +48,20 @@ public final class BenchRunner {
         }
         ArrayNode cb = root.putArray("cb");
         for (Thresholds t : thresholds) {
-            try (Backend b = s.backend(t)) {
-                if (!root.has("backend")) header(root, b);
-                out.println("change-based, thresholds " + t.toJson());
+            for (String fallback : s.fallbacks()) {
+                out.println("change-based, thresholds " + t.toJson() + ", dense fallback " + fallback);
                 ObjectNode run = cb.addObject();
                 run.set("thresholds", t.toJson());
+                run.put("fallback", fallback);
                 ArrayNode byCameras = run.putArray("runs");
-                for (int cameras : s.cameras()) byCameras.add(ChangeBasedBench.run(s, b, cameras, out));
+                for (int cameras : s.cameras()) {
+                    try (Backend b = s.backend(t, fallback, cameras, out)) {
+                        if (!root.has("backend")) header(root, b);
+                        ObjectNode r = ChangeBasedBench.run(s, b, cameras, out);
+                        r.set("break_even", b.fallback().toJson());
+                        byCameras.add(r);
+                    }
+                }
             }
         }
         summary(root);
@@ -79,13 +86,14 @@ public final class BenchRunner {
         }
         out.printf("%nsummary %s %dx%d %s %s: dense batch 1 %.3f ms/frame%n", s.model().name(), s.width(), s.height(),
                 root.path("backend").asText(), root.path("precision").asText(), denseMs);
-        out.printf("%-10s %8s %12s %14s %10s %10s %12s%n", "threshold", "cameras", "ms/cam-frame", "cam-frames/s",
-                "vs dense", "MAC ratio", "rel L2");
+        out.printf("%-10s %-9s %8s %12s %14s %10s %10s %12s%n", "threshold", "fallback", "cameras", "ms/cam-frame",
+                "cam-frames/s", "vs dense", "MAC ratio", "rel L2");
         for (var run : root.get("cb")) {
             String th = run.get("thresholds").get("layers").isEmpty() ? run.get("thresholds").get("default").asText() : "file";
             for (var r : run.get("runs")) {
                 double ms = r.get("ms_per_camera_frame").asDouble();
-                out.printf("%-10s %8d %12.3f %14.1f %9.2fx %10.2f %12.3g%n", th, r.get("cameras").asInt(), ms,
+                out.printf("%-10s %-9s %8d %12.3f %14.1f %9.2fx %10.2f %12.3g%n", th, run.get("fallback").asText(),
+                        r.get("cameras").asInt(), ms,
                         r.get("camera_frames_per_s").asDouble(), denseMs / ms, r.get("mac_ratio").asDouble(),
                         r.get("error_vs_dense").get("rel_l2").asDouble());
             }

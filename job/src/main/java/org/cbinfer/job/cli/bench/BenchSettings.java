@@ -1,11 +1,17 @@
 package org.cbinfer.job.cli.bench;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.cbinfer.job.cli.Args;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
+import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.cuda.CudaBackend;
 import org.cbinfer.kernels.tensor.ImageTensors;
 
 /**
@@ -17,18 +23,48 @@ import org.cbinfer.kernels.tensor.ImageTensors;
  * @param warmup change-based steps (keyframe included) and dense calls left out of the figures
  * @param iterations timed dense calls per batch size
  * @param checkEvery compare camera 0 with a dense pass every this many timed steps
+ * @param fallbacks the dense fallbacks to run change-based with: "none", "measure" (break-even fractions measured
+ *     on the GPU for each camera count), a number (one break-even for every layer) or a fallback file
  */
 public record BenchSettings(BenchModel model, int width, int height, BackendBuilder.Kind kind, int device,
                             Precision precision, Path video, long from, int steps, int spread, List<Integer> cameras,
-                            List<Integer> batches, int warmup, int iterations, int checkEvery) {
+                            List<Integer> batches, int warmup, int iterations, int checkEvery, List<String> fallbacks) {
 
     public ImageTensors.Scale scale() {
         return model.scale();
     }
 
-    /** A backend for this benchmark with the given thresholds. */
+    /** A backend for this benchmark with the given thresholds, without dense fallback. */
     public Backend backend(Thresholds thresholds) {
-        return Backend.builder().graph(model.graph()).thresholds(thresholds).kind(kind).device(device).precision(precision).build();
+        return backend(thresholds, DenseFallback.NONE);
+    }
+
+    private Backend backend(Thresholds thresholds, DenseFallback fallback) {
+        return Backend.builder().graph(model.graph()).thresholds(thresholds).denseFallback(fallback).kind(kind).device(device)
+                .precision(precision).build();
+    }
+
+    /** A backend with the given thresholds and the dense fallback {@code spec} (see {@link #fallbacks}) for batches of {@code cameras}. */
+    public Backend backend(Thresholds thresholds, String spec, int cameras, PrintStream out) throws IOException {
+        if (spec.equals("none")) return backend(thresholds);
+        if (!spec.equals("measure")) return backend(thresholds, fixedFallback(spec));
+        try (Backend probe = backend(thresholds)) {
+            if (!(probe instanceof CudaBackend gpu)) throw new Args.UsageException("--fallback measure needs the cuda backend");
+            DenseFallback measured = gpu.measureBreakEven(Map.of(probe.graph().inputs().get(0).name(),
+                    model.inputShape(width, height)), cameras, DenseFallback.DEFAULT_PROBE_EVERY);
+            out.println("break-even fractions measured for " + cameras + " cameras: " + measured.layers());
+            return backend(thresholds, measured);
+        }
+    }
+
+    private static DenseFallback fixedFallback(String spec) throws IOException {
+        try {
+            return DenseFallback.uniform(Double.parseDouble(spec));
+        } catch (NumberFormatException e) {
+            return DenseFallback.read(Path.of(spec));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--fallback: " + e.getMessage());
+        }
     }
 
     /** The cameras' frames: {@code cameras} cameras over this benchmark's frame range. */
