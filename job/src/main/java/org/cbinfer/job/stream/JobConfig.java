@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
+import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.operators.inference.DeviceAssignment;
@@ -68,6 +69,12 @@ public final class JobConfig {
         public String devices;
         /** fp32, tf32 or fp16 (the CPU computes fp32 only). */
         public String precision = "fp32";
+        /**
+         * Per-layer dense fallback: "none" (default: every layer change-based on every frame), one break-even
+         * fraction in [0, 1] for every layer, or a fallback JSON file (as {@code bin/cbinfer bench --fallback
+         * measure} reports it for a GPU).
+         */
+        public String fallback = "none";
     }
 
     /** Micro-batches: frames of different cameras processed together. */
@@ -247,6 +254,7 @@ public final class JobConfig {
         require(backend != null && batch != null && metrics != null, "config", "a section is empty (null)");
         backendKind();
         precision();
+        fallback();
         require(backend.device >= 0, "backend.device", "must be >= 0, got " + backend.device);
         devices();
         require(batch.maxSize >= 1, "batch.maxSize", "must be >= 1, got " + batch.maxSize);
@@ -275,6 +283,24 @@ public final class JobConfig {
             return Precision.parse(String.valueOf(backend.precision));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config key 'backend.precision': " + e.getMessage());
+        }
+    }
+
+    /** The dense fallback named by {@code backend.fallback}. */
+    public DenseFallback fallback() {
+        String v = backend.fallback == null ? "none" : backend.fallback.trim();
+        if (v.equals("none")) return DenseFallback.NONE;
+        try {
+            return DenseFallback.uniform(Double.parseDouble(v));
+        } catch (NumberFormatException e) {
+            try {
+                return DenseFallback.read(Path.of(v));
+            } catch (IOException | RuntimeException io) {
+                throw new ConfigException("config key 'backend.fallback': none, a break-even fraction or a fallback file, got '"
+                        + v + "': " + io.getMessage(), io);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key 'backend.fallback': " + e.getMessage(), e);
         }
     }
 

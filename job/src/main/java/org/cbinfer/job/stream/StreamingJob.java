@@ -140,7 +140,7 @@ public final class StreamingJob {
         InferenceSettings settings = InferenceSettings.builder()
                 .model(Path.of(config.model.path).toAbsolutePath().toString())
                 .scale(config.scale())
-                .thresholds(config.thresholdValues())
+                .thresholds(config.thresholdValues()).fallback(config.fallback())
                 .keyframeEvery(config.keyframeEvery)
                 .cacheBudgetBytes(config.cacheBudgetBytes)
                 .backend(config.backendKind(), config.devices(), config.precision())

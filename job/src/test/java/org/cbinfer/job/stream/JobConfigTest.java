@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
+import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,22 @@ class JobConfigTest {
     }
 
     @Test
+    void theDenseFallbackIsNoneAFractionOrAFile() throws Exception {
+        Path y = yaml("model:\n  path: " + model() + "\n");
+        assertEquals(DenseFallback.NONE, JobConfig.load(y, List.of()).fallback());
+        assertEquals(0.7, JobConfig.load(y, List.of("backend.fallback=0.7")).fallback().breakEven("any layer"));
+        Path file = tmp.resolve("fallback.json");
+        DenseFallback.of(1.0, java.util.Map.of("conv1", 0.2)).probeEvery(5).write(file);
+        DenseFallback read = JobConfig.load(y, List.of("backend.fallback=" + file)).fallback();
+        assertEquals(0.2, read.breakEven("conv1"));
+        assertEquals(5, read.probeEvery());
+        assertMessage("'backend.fallback': break-even of default must be in [0, 1]",
+                () -> JobConfig.load(y, List.of("backend.fallback=1.5")));
+        assertMessage("'backend.fallback': none, a break-even fraction or a fallback file, got 'nope.json'",
+                () -> JobConfig.load(y, List.of("backend.fallback=nope.json")));
+    }
+
+    @Test
     void exampleConfigIsValid() {
         Path example = Path.of("../conf/job.yaml");
         JobConfig c = JobConfig.load(example, List.of("model.path=" + example)); // any existing file for the model
@@ -90,6 +107,7 @@ class JobConfigTest {
         assertEquals(true, c.checkpointing.exactlyOnce);
         assertEquals(BackendBuilder.Kind.AUTO, c.backendKind());
         assertEquals(Precision.FP32, c.precision());
+        assertEquals(DenseFallback.NONE, c.fallback());
         assertEquals(8, c.batch.maxSize);
         assertEquals("camera-metrics", c.topics.metrics);
         assertTrue(c.cameraMetrics());

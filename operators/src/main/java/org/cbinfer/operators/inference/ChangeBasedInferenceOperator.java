@@ -110,7 +110,7 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
         device = DeviceAssignment.choose(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getExternalResourceInfos(DeviceAssignment.GPU_RESOURCE), settings.devices());
         backend = Backend.builder().graph(ModelFiles.load(Path.of(settings.modelPath()))).thresholds(settings.thresholds())
-                .kind(settings.backend()).device(device.index()).precision(settings.precision()).build();
+                .denseFallback(settings.fallback()).kind(settings.backend()).device(device.index()).precision(settings.precision()).build();
         // the CPU backend ignores the device, but the decision is still made and reported (gauge gpuDevice)
         LOG.info("{} {}: backend {}", getOperatorName(), device.describe(), backend.name());
         modelName = Path.of(settings.modelPath()).getFileName().toString();

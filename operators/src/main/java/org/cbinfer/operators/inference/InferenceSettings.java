@@ -7,22 +7,24 @@ import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
+import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.tensor.ImageTensors;
 
 /**
  * What the inference operator runs: the model file (read on every task manager), input scaling, thresholds,
- * the backend (kind, devices, precision), how often to force a keyframe, the memory budget of the per-camera
+ * the per-layer dense fallback, the backend (kind, devices, precision), how often to force a keyframe, the memory budget of the per-camera
  * state cache, micro-batching across cameras, and how often to report per-camera figures. Build with
  * {@link #builder()}.
  */
 public final class InferenceSettings implements Serializable {
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
 
     private final String modelPath;
     private final ImageTensors.Scale scale;
     private final float defaultThreshold;
     private final LinkedHashMap<String, Float> layerThresholds;
+    private final DenseFallback fallback;
     private final BackendBuilder.Kind backend;
     private final int[] devices;
     private final Precision precision;
@@ -38,6 +40,7 @@ public final class InferenceSettings implements Serializable {
         this.scale = b.scale;
         this.defaultThreshold = b.thresholds.defaultValue();
         this.layerThresholds = new LinkedHashMap<>(b.thresholds.layers());
+        this.fallback = b.fallback;
         this.backend = b.backend;
         this.devices = b.devices.stream().mapToInt(Integer::intValue).toArray();
         this.precision = b.precision;
@@ -63,6 +66,11 @@ public final class InferenceSettings implements Serializable {
 
     public Thresholds thresholds() {
         return Thresholds.of(defaultThreshold, layerThresholds);
+    }
+
+    /** When change-based layers compute densely instead (default {@link DenseFallback#NONE}). */
+    public DenseFallback fallback() {
+        return fallback;
     }
 
     public BackendBuilder.Kind backend() {
@@ -119,6 +127,7 @@ public final class InferenceSettings implements Serializable {
         private String modelPath;
         private ImageTensors.Scale scale = ImageTensors.Scale.PM1;
         private Thresholds thresholds = Thresholds.uniform(0f);
+        private DenseFallback fallback = DenseFallback.NONE;
         private BackendBuilder.Kind backend = BackendBuilder.Kind.CPU;
         private List<Integer> devices = List.of(0);
         private Precision precision = Precision.FP32;
@@ -141,6 +150,11 @@ public final class InferenceSettings implements Serializable {
 
         public Builder thresholds(Thresholds t) {
             this.thresholds = t;
+            return this;
+        }
+
+        public Builder fallback(DenseFallback f) {
+            this.fallback = java.util.Objects.requireNonNull(f, "fallback");
             return this;
         }
 
@@ -194,7 +208,7 @@ public final class InferenceSettings implements Serializable {
     @Override
     public String toString() {
         return "InferenceSettings{model=" + modelPath + ", scale=" + scale + ", thresholds=" + thresholds()
-                + ", backend=" + backend + ":" + devices() + "/" + precision.label() + ", keyframeEvery=" + keyframeEvery
+                + ", fallback=" + fallback + ", backend=" + backend + ":" + devices() + "/" + precision.label() + ", keyframeEvery=" + keyframeEvery
                 + ", cacheBudgetBytes=" + cacheBudgetBytes + ", batch=" + batchMaxSize + "/" + batchMaxWaitMs + "ms"
                 + ", figuresEvery=" + figuresEveryFrames + "/" + figuresEveryMillis + "ms}";
     }
