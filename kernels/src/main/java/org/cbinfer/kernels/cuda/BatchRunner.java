@@ -318,7 +318,8 @@ final class BatchRunner implements AutoCloseable {
 
     /**
      * The device time of each step's launches for these cameras, in milliseconds (NaN for host steps): a step's
-     * launches, repeated {@code reps} times, are captured as one graph, replayed once to warm up and once timed
+     * launches, repeated {@code reps} times after clearing the counters (a small memset, timed with them), are
+     * captured as one graph, replayed once to warm up and once timed
      * between events, as a frame's graph would run them. The tables are those of {@code streams} with these
      * keyframe flags and the streams' layer modes; the inputs are whatever the last run left. Repeating a step
      * changes the state as repeating it in a frame would (commits, masks): this is for measuring, not for frames.
@@ -335,7 +336,11 @@ final class BatchRunner implements AutoCloseable {
                 continue;
             }
             CUgraphExec exec = captured(() -> {
-                for (int r = 0; r < reps; r++) step.enqueue(this);
+                for (int r = 0; r < reps; r++) {
+                    // as at the start of a frame: position lists and counters start empty
+                    check(JCudaDriver.cuMemsetD32Async(counters.ptr(), 0, counterCount, launcher.stream()), "cuMemsetD32Async");
+                    step.enqueue(this);
+                }
             });
             try {
                 check(JCudaDriver.cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");

@@ -273,7 +273,10 @@ class CudaNetworksTest {
                 }
                 double e = worst(rc.outputs(), rg.outputs());
                 assertTrue(e <= 2e-2, "frame " + t + ": GPU vs CPU with the fallback, relative error " + e);
-                if (t < 2) continue;
+                if (t < 2) {
+                    batched.process(List.of(b0), List.of(Map.of(input, f)));
+                    continue;
+                }
                 Tensor f1 = frames.get((t - 2) % frames.size());
                 FrameResult alone1 = gpu.process(g1, f1);
                 List<FrameResult> together = batched.process(List.of(b0, b1), List.of(Map.of(input, f), Map.of(input, f1)));
