@@ -504,24 +504,27 @@ __device__ void conv_gemm(T* const* xs, T* const* outs, const T* __restrict__ W,
 // Cout/groups multiples of 4 fp32 or 8 fp16 values): each 16-byte piece of an im2col row is one tap's run of
 // channels, so the A and B tiles of PIPE K steps are fetched with cp.async straight into a shared-memory ring
 // while the tensor cores work on an earlier step. TM x TN output tiles (TM 64 or 128; TN 64 or 128), 8 warps
-// of TM/2 x TN/4. MODE 1: TF32, MODE 2: fp16. Dynamic shared memory: pipe_smem_bytes() (the stages, or the
-// float output tile once they are done). grid: (tilesN * groups, position-tile slots), block 256.
+// of TM/2 x TN/4, multiplied with warp-level mma.sync (m16n8k8 TF32 in MODE 1, m16n8k16 fp16 in MODE 2) on
+// fragments read by ldmatrix; the accumulators stay in registers up to the output. Dynamic shared memory:
+// pipe_smem_bytes(). grid: (tilesN * groups, position-tile slots), block 256.
 #define PBK 32
 #define PIPE 3
 
+// Row padding of a stage's A tile ([TM][PBK]) and B tile ([PBK][TN]), in elements. A rows are 144 (fp32) or
+// 80 (fp16) bytes apart, so the 8 rows of an ldmatrix 8x8 piece fall in 8 different 4-bank groups; B rows are
+// 8 fp32 (TN + 8 = 8 mod 32 words: the TF32 B reads below hit 32 different banks) or 8 fp16 values (ldmatrix
+// again) longer than the tile.
 template <typename T>
-__host__ __device__ constexpr int pipe_pad() { return 16 / (int) sizeof(T); }
+__host__ __device__ constexpr int pipe_pad_a() { return 16 / (int) sizeof(T); }
+#define PIPE_PAD_B 8
 
 template <typename T, int TM, int TN>
 __host__ __device__ constexpr int pipe_stage_bytes() {
-    return (TM * (PBK + pipe_pad<T>()) + PBK * (TN + pipe_pad<T>())) * (int) sizeof(T);
+    return (TM * (PBK + pipe_pad_a<T>()) + PBK * (TN + PIPE_PAD_B)) * (int) sizeof(T);
 }
 
 template <typename T, int TM, int TN>
-__host__ __device__ constexpr int pipe_smem_bytes() {
-    return PIPE * pipe_stage_bytes<T, TM, TN>() > TM * (TN + 4) * 4 ? PIPE * pipe_stage_bytes<T, TM, TN>()
-                                                                       : TM * (TN + 4) * 4;
-}
+__host__ __device__ constexpr int pipe_smem_bytes() { return PIPE * pipe_stage_bytes<T, TM, TN>(); }
 
 __device__ __forceinline__ void cp_async16(void* smem, const void* global, bool valid) {
     unsigned dst = (unsigned) __cvta_generic_to_shared(smem);
@@ -532,20 +535,71 @@ __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commi
 template <int N>
 __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
+// Warp-level tensor-core operations (PTX ISA, "Warp-level matrix instructions"). In a warp, lane = 4 * gid +
+// tig (gid = lane / 4, the "groupID"; tig = lane % 4, the "threadID_in_group").
+//
+// ldmatrix .x4: lanes 8q .. 8q + 7 give the shared addresses of the 8 rows (16 bytes each) of matrix q; r[q]
+// receives, in every lane, the 4 bytes 4 * tig .. 4 * tig + 3 of matrix q's row gid (b16 elements 2 tig and
+// 2 tig + 1; one fp32 value, column tig, when the rows hold 4 fp32 values). With .trans, r[q] receives the b16
+// elements (row 2 tig, column gid) and (row 2 tig + 1, column gid) of matrix q instead.
+__device__ __forceinline__ void ldsm_x4(unsigned (&r)[4], unsigned addr) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(addr));
+}
+__device__ __forceinline__ void ldsm_x4_trans(unsigned& r0, unsigned& r1, unsigned& r2, unsigned& r3, unsigned addr) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+                 : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3)
+                 : "r"(addr));
+}
+
+// An fp32 value rounded to TF32 (10 mantissa bits), to nearest with ties away from zero, as the tensor cores
+// take it. Feeding an mma, ptxas makes it two instructions (a finiteness test and a predicated add of half a
+// TF32 ulp; the tensor cores ignore the 13 low bits, so it leaves out the masking).
+__device__ __forceinline__ unsigned tf32_rna(unsigned bits) {
+    unsigned r;
+    asm("cvt.rna.tf32.f32 %0, %1;\n" : "=r"(r) : "f"(__uint_as_float(bits)));
+    return r;
+}
+
+// c += a * b on a 16 x 8 tile, fp32 accumulators. Fragments (rows m, columns n, depth k):
+//   c[0] = C[gid][2 tig], c[1] = C[gid][2 tig + 1], c[2] = C[gid + 8][2 tig], c[3] = C[gid + 8][2 tig + 1];
+//   TF32, m16n8k8:  a[0] = A[gid][tig], a[1] = A[gid + 8][tig], a[2] = A[gid][tig + 4], a[3] = A[gid + 8][tig + 4];
+//                   b[0] = B[tig][gid], b[1] = B[tig + 4][gid];
+//   fp16, m16n8k16 (pairs of b16, lower k first):
+//                   a[0] = A[gid][2 tig, +1], a[1] = A[gid + 8][2 tig, +1], a[2] = A[gid][2 tig + 8, +1],
+//                   a[3] = A[gid + 8][2 tig + 8, +1]; b[0] = B[2 tig, +1][gid], b[1] = B[2 tig + 8, +1][gid].
+template <int MODE>
+__device__ __forceinline__ void mma_16x8(float (&c)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
+    if constexpr (MODE == 1) {
+        asm("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+            "{%0, %1, %2, %3};\n"
+            : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    } else {
+        asm("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+            "{%0, %1, %2, %3};\n"
+            : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+            : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    }
+}
+
 template <typename T, int MODE, int TM, int TN>
 __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict__ W, const float* __restrict__ bias,
                                const int* __restrict__ list, const int* __restrict__ countPtr, int fixedCount,
                                int planeOut, const int* __restrict__ ys, const int* __restrict__ xt, int kh, int kw,
                                int Win, int Wo, int Cin, int Cout, int groups, int act, float a0, float a1) {
-    constexpr int VEC = 16 / (int) sizeof(T);           // elements per 16-byte piece
-    constexpr int LDA = PBK + pipe_pad<T>(), LDB = TN + pipe_pad<T>(), LDC = TN + 4;
+    constexpr int ES = (int) sizeof(T);
+    constexpr int VEC = 16 / ES;                         // elements per 16-byte piece
+    constexpr int LDA = PBK + pipe_pad_a<T>(), LDB = TN + PIPE_PAD_B;
     constexpr int A_CHUNKS = PBK / VEC;                  // pieces per A row of a stage
     constexpr int A_ROWS = 256 / A_CHUNKS;               // rows one pass of the block covers
     constexpr int B_CHUNKS = TN / VEC;
     constexpr int B_ROWS = 256 / B_CHUNKS;
-    constexpr int FM = TM / 32, WN = TN / 4;             // warp tile: TM/2 x WN, FM x WN/16 fragments
-    constexpr int FK = MODE == 2 ? 16 : 8;
-    constexpr int STAGE = pipe_stage_bytes<T, TM, TN>() / (int) sizeof(T);
+    constexpr int WM = TM / 2, WN = TN / 4;              // warp tile
+    constexpr int MT = WM / 16, NT = WN / 8;             // its 16 x 8 mma tiles
+    constexpr int KS = 32 / ES;                          // k of one mma: 32 bytes of an A row (8 fp32, 16 fp16)
+    constexpr int STAGE = pipe_stage_bytes<T, TM, TN>() / ES;
     extern __shared__ __align__(128) unsigned char smem[];
     __shared__ int rowCam[TM], rowPos[TM], rowOy[TM], rowOx[TM];
 
@@ -554,10 +608,25 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
     const int g = blockIdx.x / tilesN, n0 = (blockIdx.x - g * tilesN) * TN;
     const int count = entry_count(countPtr, fixedCount);
     const T* Wg = W + (size_t) g * K * Cgo;
-    const int tid = threadIdx.x, warp = tid >> 5, wm = warp >> 2, wn = warp & 3;
+    const int tid = threadIdx.x, lane = tid & 31, gid = lane >> 2, tig = lane & 3;
+    const int wRow = (tid >> 7) * WM, wCol = ((tid >> 5) & 3) * WN;  // the warp's tile in the block's
     const int kTiles = (K + PBK - 1) / PBK;
     T* stageBase = (T*) smem;
-    float* Cs = (float*) smem;
+    const unsigned smemBase = (unsigned) __cvta_generic_to_shared(smem);
+
+    // This lane's ldmatrix row addresses within a stage, at k step 0 of mma tile 0 (bytes).
+    // A (all modes; [m][k]): lanes 0-7 rows 0-7 and lanes 8-15 rows 8-15 at k bytes 0-15, lanes 16-31 the same rows
+    // at k bytes 16-31, so r[0..3] = the a[0..3] of mma_16x8: in TF32 matrix q's row gid, 4-byte column tig is
+    // A[gid + 8 (q & 1)][tig + 4 (q >> 1)]; in fp16 its b16 pair is A[gid + 8 (q & 1)][2 tig + 8 (q >> 1), +1].
+    const unsigned aLane = ((wRow + (lane & 15)) * LDA + (lane >> 4) * VEC) * ES;
+    // B in fp16 ([k][n], ldmatrix .trans): lanes 0-7 k rows 0-7 and lanes 8-15 k rows 8-15 at columns 0-7, lanes
+    // 16-31 the same rows at columns 8-15, so r[q] = (B[2 tig + 8 (q & 1), +1][gid + 8 (q >> 1)]): r[0], r[1] are
+    // b[0], b[1] of the mma tile at columns 0-7 and r[2], r[3] those of the tile at columns 8-15.
+    const unsigned bLane = (TM * LDA + (lane & 15) * LDB + wCol + (lane >> 4) * 8) * ES;
+    // B in TF32 (4-byte elements, which ldmatrix cannot transpose) is read with 32-bit loads straight into the
+    // register pairs of mma_16x8: b[0] of the tile at columns 8 j is B[tig][8 j + gid], b[1] B[tig + 4][8 j + gid];
+    // B rows are 8 mod 32 words apart, so a load's 32 lanes hit banks 8 tig + gid + const, all different.
+    const int bOff = TM * LDA + tig * LDB + wCol + gid;
 
     auto load_stage = [&](int kt, int stage) {
         T* As = stageBase + (size_t) stage * STAGE;
@@ -598,15 +667,17 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
     };
 
     for (int m0 = blockIdx.y * TM; m0 < count; m0 += gridDim.y * TM) {
-        __syncthreads();  // the previous tile's epilogue is done with shared memory
+        __syncthreads();  // the previous tile is done with the stages and the row table
         tile_rows(list, m0, count, planeOut, Wo, TM, rowCam, rowPos, rowOy, rowOx);
         __syncthreads();
 
-        wmma::fragment<wmma::accumulator, 16, 16, FK, float> cf[FM][WN / 16];
+        float acc[MT][NT][4];
 #pragma unroll
-        for (int i = 0; i < FM; i++)
+        for (int i = 0; i < MT; i++)
 #pragma unroll
-            for (int j = 0; j < WN / 16; j++) wmma::fill_fragment(cf[i][j], 0.f);
+            for (int j = 0; j < NT; j++)
+#pragma unroll
+                for (int r = 0; r < 4; r++) acc[i][j][r] = 0.f;
 
 #pragma unroll
         for (int s = 0; s < PIPE - 1; s++) {
@@ -618,60 +689,61 @@ __device__ void conv_gemm_pipe(T* const* xs, T* const* outs, const T* __restrict
             __syncthreads();  // stage kt is in shared memory for everyone; stage kt - 1 is free again
             if (kt + PIPE - 1 < kTiles) load_stage(kt + PIPE - 1, (kt + PIPE - 1) % PIPE);
             cp_async_commit();
-            const T* As = stageBase + (size_t) (kt % PIPE) * STAGE;
-            const T* Bs = As + TM * LDA;
-#pragma unroll
-            for (int kk = 0; kk < PBK; kk += FK) {
+            const int stage = kt % PIPE;
+            // two k steps at a time: TF32 128 x 128 fully unrolled spills at the 128-register cap (and ran slower)
+#pragma unroll 2
+            for (int ks = 0; ks < PBK / KS; ks++) {
+                // B fragments of the k step for all NT tiles, then A tile by tile (fewer live registers)
+                unsigned b[NT][2];
                 if constexpr (MODE == 1) {
-                    wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> af[FM];
-                    wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> bf[WN / 16];
+                    const unsigned* Bk = (const unsigned*) stageBase + stage * STAGE + bOff + ks * KS * LDB;
 #pragma unroll
-                    for (int i = 0; i < FM; i++) {
-                        wmma::load_matrix_sync(af[i], (const float*) As + (wm * (TM / 2) + i * 16) * LDA + kk, LDA);
-#pragma unroll
-                        for (int t = 0; t < af[i].num_elements; t++) af[i].x[t] = wmma::__float_to_tf32(af[i].x[t]);
+                    for (int j = 0; j < NT; j++) {
+                        b[j][0] = tf32_rna(Bk[8 * j]);
+                        b[j][1] = tf32_rna(Bk[4 * LDB + 8 * j]);
                     }
-#pragma unroll
-                    for (int j = 0; j < WN / 16; j++) {
-                        wmma::load_matrix_sync(bf[j], (const float*) Bs + kk * LDB + wn * WN + j * 16, LDB);
-#pragma unroll
-                        for (int t = 0; t < bf[j].num_elements; t++) bf[j].x[t] = wmma::__float_to_tf32(bf[j].x[t]);
-                    }
-#pragma unroll
-                    for (int i = 0; i < FM; i++)
-#pragma unroll
-                        for (int j = 0; j < WN / 16; j++) wmma::mma_sync(cf[i][j], af[i], bf[j], cf[i][j]);
                 } else {
-                    wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> af[FM];
-                    wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::row_major> bf[WN / 16];
 #pragma unroll
-                    for (int i = 0; i < FM; i++)
-                        wmma::load_matrix_sync(af[i], (const __half*) As + (wm * (TM / 2) + i * 16) * LDA + kk, LDA);
+                    for (int j = 0; j < NT; j += 2)
+                        ldsm_x4_trans(b[j][0], b[j][1], b[j + 1][0], b[j + 1][1],
+                                      smemBase + stage * STAGE * ES + bLane + (ks * KS * LDB + j * 8) * ES);
+                }
 #pragma unroll
-                    for (int j = 0; j < WN / 16; j++)
-                        wmma::load_matrix_sync(bf[j], (const __half*) Bs + kk * LDB + wn * WN + j * 16, LDB);
+                for (int i = 0; i < MT; i++) {
+                    unsigned a[4];
+                    ldsm_x4(a, smemBase + stage * STAGE * ES + aLane + (i * 16 * LDA + ks * KS) * ES);
+                    if constexpr (MODE == 1) {
 #pragma unroll
-                    for (int i = 0; i < FM; i++)
+                        for (int r = 0; r < 4; r++) a[r] = tf32_rna(a[r]);
+                    }
 #pragma unroll
-                        for (int j = 0; j < WN / 16; j++) wmma::mma_sync(cf[i][j], af[i], bf[j], cf[i][j]);
+                    for (int j = 0; j < NT; j++) mma_16x8<MODE>(acc[i][j], a, b[j]);
                 }
             }
         }
-        cp_async_wait<0>();
-        __syncthreads();  // every warp is done reading the stages: the accumulators go where they were
+        cp_async_wait<0>();  // only empty groups are left; nothing lands in the stages after this
+
+        // Epilogue from the accumulators: acc[i][j][2 h + e] is C[16 i + 8 h + gid][8 j + 2 tig + e] of the warp's
+        // tile. Cgo is a multiple of 4 (fp32) or 8 (fp16) and n is even, so n + 1 < Cgo whenever n < Cgo.
 #pragma unroll
-        for (int i = 0; i < FM; i++)
+        for (int i = 0; i < MT; i++)
 #pragma unroll
-            for (int j = 0; j < WN / 16; j++)
-                wmma::store_matrix_sync(Cs + (wm * (TM / 2) + i * 16) * LDC + wn * WN + j * 16, cf[i][j], LDC,
-                                        wmma::mem_row_major);
-        __syncthreads();
-        for (int idx = tid; idx < TM * TN; idx += blockDim.x) {
-            const int m = idx / TN, n = idx - m * TN, cam = rowCam[m];
-            if (cam < 0 || n0 + n >= Cgo) continue;
-            const int co = g * Cgo + n0 + n;
-            store_f(&outs[cam][(size_t) rowPos[m] * Cout + co], activate(Cs[m * LDC + n] + bias[co], act, a0, a1));
-        }
+            for (int h = 0; h < 2; h++) {
+                const int m = wRow + 16 * i + 8 * h + gid, cam = rowCam[m];
+                if (cam < 0) continue;
+                T* out = outs[cam] + (size_t) rowPos[m] * Cout + g * Cgo;
+                const float* bg = bias + g * Cgo;
+#pragma unroll
+                for (int j = 0; j < NT; j++) {
+                    const int n = n0 + wCol + 8 * j + 2 * tig;
+                    if (n >= Cgo) continue;
+                    const float2 bn = *(const float2*) (bg + n);
+                    const float v0 = activate(acc[i][j][2 * h] + bn.x, act, a0, a1);
+                    const float v1 = activate(acc[i][j][2 * h + 1] + bn.y, act, a0, a1);
+                    if constexpr (MODE == 1) *(float2*) (out + n) = make_float2(v0, v1);
+                    else *(__half2*) (out + n) = __floats2half2_rn(v0, v1);
+                }
+            }
     }
 }
 

@@ -191,11 +191,12 @@ final class ConvStep extends CudaStep {
                 && (cout / groups) % vec == 0;
     }
 
-    /** Mirrors pipe_smem_bytes in cbinfer.cu: 3 stages of A (m x 32) and B (32 x n) tiles, or the float output tile. */
+    /**
+     * Mirrors pipe_smem_bytes in cbinfer.cu: 3 stages of an A tile (m x 32, rows padded by 16 bytes) and a B tile
+     * (32 x n, rows padded by 8 elements).
+     */
     static int pipeSharedBytes(int elementBytes, int tileM, int tileN) {
-        int pad = 16 / elementBytes;
-        int stages = 3 * (tileM * (32 + pad) + 32 * (tileN + pad)) * elementBytes;
-        return Math.max(stages, tileM * (tileN + 4) * 4);
+        return 3 * (tileM * (32 + 16 / elementBytes) + 32 * (tileN + 8)) * elementBytes;
     }
 
     @Override
