@@ -257,7 +257,7 @@ public final class ChangeBasedEngine {
         }
         st.counts[out] = updated;
         if (kernel.rule() == Kernel.Rule.DETECT) {
-            st.modes[index] = fallback.next(mode, updated / (double) outPlane, step.node().name(), index, st.frames() + 1);
+            st.modes[index] = fallback.next(mode, updated / (double) outPlane, step.node().name(), st.frames() + 1);
         }
         return new LayerStats(step.node().name(), step.node().op().type(), changedFraction,
                 updated / (double) outPlane, macs, step.denseMacs(), System.nanoTime() - t0, mode);

@@ -24,10 +24,13 @@ import java.util.Map;
  * ({@code CudaBackend.measureBreakEven}); files look like {@code {"default": 0.85, "probeEvery": 16,
  * "layers": {"conv1": 0.4}}}.
  *
- * <p>The probes of different layers are spread over frames (layer i probes at frames f with
- * {@code (f + i) % probeEvery == 0}), so that at most a few layers pay for a probe in any one frame, and
- * streams that started together probe together (they then share one launch sequence in a batch). A layer's
- * mode is part of its stream's state ({@link StateSnapshot#layerModes()}): what a frame computes depends on it.
+ * <p>All layers of a stream probe at the same frames (f with {@code f % probeEvery == 0}, after re-committing
+ * at the frame before): a frame's launch sequence depends on which layers compute densely, and aligned probes
+ * keep the number of different sequences (captured CUDA graphs) to a few - the steady one, the re-committing
+ * one and the probing one - instead of one per layer phase; streams that started together probe together, so
+ * they share one sequence in a batch. The price is that every {@code probeEvery} frames two frames pay for
+ * change detection in every layer. A layer's mode is part of its stream's state
+ * ({@link StateSnapshot#layerModes()}): what a frame computes depends on it.
  */
 public final class DenseFallback implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -86,20 +89,19 @@ public final class DenseFallback implements Serializable {
     }
 
     /**
-     * The mode of a layer's next frame.
+     * The mode of a layer's next frame: a change-based frame that recomputed more than the break-even fraction
+     * makes the layer dense; a dense layer stays dense until the frame before a probe, where it re-commits its
+     * input; a re-committing frame is followed by a change-based one.
      *
      * @param mode            the mode of the frame just computed (keyframes count as {@link LayerMode#REKEY})
      * @param updatedFraction the fraction of the layer's outputs that frame recomputed
      * @param layer           the layer's name
-     * @param step            the layer's step in its plan (spreads the probes)
      * @param nextFrame       the stream's frame number of the next frame
      */
-    public LayerMode next(LayerMode mode, double updatedFraction, String layer, int step, long nextFrame) {
-        return switch (mode) {
-            case CHANGE_BASED -> updatedFraction > breakEven(layer) ? LayerMode.DENSE : LayerMode.CHANGE_BASED;
-            case DENSE -> (nextFrame + 1 + step) % probeEvery == 0 ? LayerMode.REKEY : LayerMode.DENSE;
-            case REKEY -> LayerMode.CHANGE_BASED;
-        };
+    public LayerMode next(LayerMode mode, double updatedFraction, String layer, long nextFrame) {
+        boolean dense = mode == LayerMode.DENSE || mode == LayerMode.CHANGE_BASED && updatedFraction > breakEven(layer);
+        if (!dense) return LayerMode.CHANGE_BASED;
+        return (nextFrame + 1) % probeEvery == 0 ? LayerMode.REKEY : LayerMode.DENSE;
     }
 
     public static DenseFallback read(Path file) throws IOException {

@@ -240,7 +240,7 @@ public final class CudaBackend implements Backend {
             if (step.detects()) {
                 int inPlane = p.slots()[step.inSlot(0)].plane();
                 changed = keyframe || mode.whole() ? 1.0 : r.detected()[step.index] / (double) inPlane;
-                s.layerMode(step.index, fallback.next(mode, updated, step.cpu.node().name(), step.index, s.frames() + 1));
+                s.layerMode(step.index, fallback.next(mode, updated, step.cpu.node().name(), s.frames() + 1));
             }
             long dense = step.cpu.denseMacs();
             long macs = step.onHost() || step.usesFresh() ? dense : Math.round(dense * updated);

@@ -51,11 +51,10 @@ class DenseFallbackTest {
                     assertEquals(LayerMode.CHANGE_BASED, b.mode(), "ops without change detection never fall back");
                     continue;
                 }
-                LayerMode expected = switch (a.mode()) {
-                    case CHANGE_BASED -> a.updatedFraction() > breakEven ? LayerMode.DENSE : LayerMode.CHANGE_BASED;
-                    case REKEY -> LayerMode.CHANGE_BASED;
-                    case DENSE -> (f + 2 + step) % probeEvery == 0 ? LayerMode.REKEY : LayerMode.DENSE;
-                };
+                boolean busy = a.mode() == LayerMode.DENSE || a.mode() == LayerMode.CHANGE_BASED && a.updatedFraction() > breakEven;
+                LayerMode expected = !busy ? LayerMode.CHANGE_BASED      // re-keyed, or at most the break-even
+                        : (f + 2) % probeEvery == 0 ? LayerMode.REKEY     // the frame before a probe
+                        : LayerMode.DENSE;
                 assertEquals(expected, b.mode(), a.name() + " at frame " + (f + 1) + " after " + a.mode() + " recomputing "
                         + a.updatedFraction());
                 if (b.mode().whole()) {
