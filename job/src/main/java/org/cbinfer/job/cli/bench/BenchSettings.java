@@ -25,10 +25,12 @@ import org.cbinfer.kernels.tensor.ImageTensors;
  * @param checkEvery compare camera 0 with a dense pass every this many timed steps
  * @param fallbacks the dense fallbacks to run change-based with: "none", "measure" (break-even fractions measured
  *     on the GPU for each camera count), a number (one break-even for every layer) or a fallback file
+ * @param probeEvery frames between probes of the measured and single-number fallbacks
  */
 public record BenchSettings(BenchModel model, int width, int height, BackendBuilder.Kind kind, int device,
                             Precision precision, Path video, long from, int steps, int spread, List<Integer> cameras,
-                            List<Integer> batches, int warmup, int iterations, int checkEvery, List<String> fallbacks) {
+                            List<Integer> batches, int warmup, int iterations, int checkEvery, List<String> fallbacks,
+                            int probeEvery) {
 
     public ImageTensors.Scale scale() {
         return model.scale();
@@ -51,15 +53,15 @@ public record BenchSettings(BenchModel model, int width, int height, BackendBuil
         try (Backend probe = backend(thresholds)) {
             if (!(probe instanceof CudaBackend gpu)) throw new Args.UsageException("--fallback measure needs the cuda backend");
             DenseFallback measured = gpu.measureBreakEven(Map.of(probe.graph().inputs().get(0).name(),
-                    model.inputShape(width, height)), cameras, DenseFallback.DEFAULT_PROBE_EVERY);
+                    model.inputShape(width, height)), cameras, probeEvery);
             out.println("break-even fractions measured for " + cameras + " cameras: " + measured.layers());
             return backend(thresholds, measured);
         }
     }
 
-    private static DenseFallback fixedFallback(String spec) throws IOException {
+    private DenseFallback fixedFallback(String spec) throws IOException {
         try {
-            return DenseFallback.uniform(Double.parseDouble(spec));
+            return DenseFallback.uniform(Double.parseDouble(spec)).probeEvery(probeEvery);
         } catch (NumberFormatException e) {
             return DenseFallback.read(Path.of(spec));
         } catch (IllegalArgumentException e) {
