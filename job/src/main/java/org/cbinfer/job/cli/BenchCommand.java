@@ -29,7 +29,7 @@ public final class BenchCommand {
             "        [--backend cpu|cuda|auto] [--device N] [--precision fp32|tf32|fp16] [--mode dense,cb]",
             "        [--threshold T[,T...] | --thresholds FILE] [--video FILE|FRAMES.rgb] [--frames A:B] [--cameras 1,8,32,128]",
             "        [--spread N] [--batch 1,8,32] [--warmup N] [--iters N] [--check-every K] [--fallback none,measure]",
-            "        [--probe-every N]",
+            "        [--probe-every N] [--fallback-out FILE]",
             "        [--out FILE.json] [--export DIR]",
             "  --size       input size (default: the reference network's published size; files: their declared size)",
             "  --scale      pixel scaling; reference networks default to theirs (unit), files need it (PoseNet: pm1)",
@@ -46,6 +46,8 @@ public final class BenchCommand {
             "               measure (break-even fractions timed on the GPU for each camera count), a fraction for",
             "               every layer, or a fallback file {\"default\": 1, \"probeEvery\": 16, \"layers\": {...}}",
             "  --probe-every  frames between the fallback's probes for measure and fraction fallbacks (default 16)",
+            "  --fallback-out  write the break-even fractions measured for the first --cameras count to FILE (a",
+            "               fallback file for backend.fallback)",
             "  --export     write graph.json, weights.f32 and a reference frame with our CPU outputs for",
             "               bench/peers/pytorch_dense.py");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +57,7 @@ public final class BenchCommand {
     public static int run(List<String> argv, PrintStream out) throws Exception {
         Args args = Args.parse(argv, Set.of("model", "size", "scale", "backend", "device", "precision", "mode", "threshold",
                 "thresholds", "video", "frames", "cameras", "spread", "batch", "warmup", "iters", "check-every", "out",
-                "export", "fallback", "probe-every"), Set.of());
+                "export", "fallback", "probe-every", "fallback-out"), Set.of());
         BenchModel model = BenchModel.resolve(args.require("model"), args.get("scale", null));
         int[] size = args.size("size");
         int width = size != null ? size[0] : model.defaultWidth();
@@ -73,7 +75,11 @@ public final class BenchCommand {
                 Path.of(args.get("video", DataPaths.resolve("video/vtest.avi").toString())), from, steps,
                 args.intValue("spread", -1), positiveInts(args, "cameras", "1,8,32,128"), positiveInts(args, "batch", "1,8,32"),
                 nonNegative(args, "warmup", 3), positive(args, "iters", 20), positive(args, "check-every", 10),
-                csv(args.get("fallback", "none")), positive(args, "probe-every", DenseFallback.DEFAULT_PROBE_EVERY));
+                csv(args.get("fallback", "none")), positive(args, "probe-every", DenseFallback.DEFAULT_PROBE_EVERY),
+                args.has("fallback-out") ? Path.of(args.require("fallback-out")) : null);
+        if (s.fallbackOut() != null && !s.fallbacks().contains("measure")) {
+            throw new Args.UsageException("--fallback-out needs --fallback measure");
+        }
 
         if (args.has("export")) new BenchRunner(s, out).export(Path.of(args.require("export")));
         if (modes.isEmpty()) return 0;

@@ -102,6 +102,25 @@ class BenchCommandTest {
     }
 
     @Test
+    void eachDenseFallbackIsItsOwnChangeBasedRunAndReportsWhereLayersFellBack() throws Exception {
+        Path json = dir.resolve("fallback.json");
+        run(0, "bench", "--model", "scenelabel", "--size", "48x36", "--frames", "10:16", "--cameras", "1", "--mode", "cb",
+                "--threshold", "0.02", "--warmup", "2", "--fallback", "none,0", "--probe-every", "100", "--out", json.toString());
+        JsonNode cb = JSON.readTree(json.toFile()).get("cb");
+        assertEquals(List.of("none", "0"), List.of(cb.get(0).get("fallback").asText(), cb.get(1).get("fallback").asText()));
+        JsonNode none = cb.get(0).get("runs").get(0), always = cb.get(1).get("runs").get(0);
+        assertEquals(0.0, always.get("break_even").get("default").asDouble());
+        assertEquals(100, always.get("break_even").get("probeEvery").asInt());
+        double fellBack = 0;
+        for (JsonNode layer : always.get("layers")) fellBack = Math.max(fellBack, layer.get("dense_fallback_fraction").asDouble());
+        assertTrue(fellBack > 0, "with break-even 0 a layer that recomputed anything computes densely: " + always.get("layers"));
+        for (JsonNode layer : none.get("layers")) assertEquals(0.0, layer.get("dense_fallback_fraction").asDouble(), layer.toString());
+        assertTrue(always.get("mac_ratio").asDouble() < none.get("mac_ratio").asDouble(), "dense layers do the dense work");
+        String err = run(2, "bench", "--model", "scenelabel", "--mode", "cb", "--fallback-out", dir.resolve("x.json").toString());
+        assertTrue(err.contains("--fallback-out needs --fallback measure"), err);
+    }
+
+    @Test
     void anUnknownModelIsAUsageErrorNamingTheReferenceNetworks() throws Exception {
         String err = run(2, "bench", "--model", "resnet-nope", "--mode", "dense");
         assertTrue(err.contains("scenelabel, openpose2"), err);

@@ -26,11 +26,12 @@ import org.cbinfer.kernels.tensor.ImageTensors;
  * @param fallbacks the dense fallbacks to run change-based with: "none", "measure" (break-even fractions measured
  *     on the GPU for each camera count), a number (one break-even for every layer) or a fallback file
  * @param probeEvery frames between probes of the measured and single-number fallbacks
+ * @param fallbackOut where to write the fallback measured for the first camera count (null: nowhere)
  */
 public record BenchSettings(BenchModel model, int width, int height, BackendBuilder.Kind kind, int device,
                             Precision precision, Path video, long from, int steps, int spread, List<Integer> cameras,
                             List<Integer> batches, int warmup, int iterations, int checkEvery, List<String> fallbacks,
-                            int probeEvery) {
+                            int probeEvery, Path fallbackOut) {
 
     public ImageTensors.Scale scale() {
         return model.scale();
@@ -55,6 +56,10 @@ public record BenchSettings(BenchModel model, int width, int height, BackendBuil
             DenseFallback measured = gpu.measureBreakEven(Map.of(probe.graph().inputs().get(0).name(),
                     model.inputShape(width, height)), cameras, probeEvery);
             out.println("break-even fractions measured for " + cameras + " cameras: " + measured.layers());
+            if (fallbackOut != null && cameras == this.cameras.get(0)) {
+                measured.write(fallbackOut);
+                out.println("wrote " + fallbackOut);
+            }
             return backend(thresholds, measured);
         }
     }
