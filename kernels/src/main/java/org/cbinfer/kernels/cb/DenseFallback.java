@@ -1,13 +1,11 @@
 package org.cbinfer.kernels.cb;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,7 +32,6 @@ import java.util.Map;
  */
 public final class DenseFallback implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Frames between returns to change-based computation, by default. */
     public static final int DEFAULT_PROBE_EVERY = 16;
     /** Never falls back: every layer is change-based on every frame (the reference algorithm). */
@@ -105,39 +102,23 @@ public final class DenseFallback implements Serializable {
     }
 
     public static DenseFallback read(Path file) throws IOException {
-        JsonNode root = JSON.readTree(file.toFile());
-        if (root == null || !root.isObject()) throw new IOException(file + ": expected a JSON object");
-        Map<String, Double> m = new LinkedHashMap<>();
-        JsonNode l = root.get("layers");
-        if (l != null) {
-            if (!l.isObject()) throw new IOException(file + ": 'layers' must map layer names to break-even fractions");
-            for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isNumber()) throw new IOException(file + ": break-even of " + e.getKey() + " is not a number");
-                m.put(e.getKey(), e.getValue().doubleValue());
-            }
-        }
-        JsonNode d = root.get("default"), p = root.get("probeEvery");
-        if (d != null && !d.isNumber()) throw new IOException(file + ": 'default' is not a number");
+        LayerValuesFile.Parsed f = LayerValuesFile.read(file, "break-even");
+        JsonNode p = f.root().get("probeEvery");
         if (p != null && !p.canConvertToInt()) throw new IOException(file + ": 'probeEvery' is not an integer");
         try {
-            return new DenseFallback(d == null ? 1.0 : d.doubleValue(), m, p == null ? DEFAULT_PROBE_EVERY : p.intValue());
+            return new DenseFallback(f.defaultValue() == null ? 1.0 : f.defaultValue().doubleValue(), f.layers(),
+                    p == null ? DEFAULT_PROBE_EVERY : p.intValue());
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 
     public void write(Path file) throws IOException {
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), toJson());
+        LayerValuesFile.write(file, toJson());
     }
 
     public ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("default", defaultBreakEven);
-        root.put("probeEvery", probeEvery);
-        ObjectNode l = root.putObject("layers");
-        layers.forEach(l::put);
-        return root;
+        return LayerValuesFile.toJson(defaultBreakEven, layers).put("probeEvery", probeEvery);
     }
 
     @Override

@@ -1,12 +1,9 @@
 package org.cbinfer.kernels.cb;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +14,6 @@ import java.util.Map;
  * {@code {"default": 0.02, "layers": {"conv1": 0.05, ...}}}.
  */
 public final class Thresholds {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final float defaultValue;
     private final Map<String, Float> layers;
@@ -71,37 +67,22 @@ public final class Thresholds {
     }
 
     public static Thresholds read(Path file) throws IOException {
-        JsonNode root = JSON.readTree(file.toFile());
-        if (root == null || !root.isObject()) throw new IOException(file + ": expected a JSON object");
-        JsonNode d = root.get("default");
+        LayerValuesFile.Parsed f = LayerValuesFile.read(file, "threshold");
         Map<String, Float> m = new LinkedHashMap<>();
-        JsonNode l = root.get("layers");
-        if (l != null) {
-            if (!l.isObject()) throw new IOException(file + ": 'layers' must map layer names to numbers");
-            for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isNumber()) throw new IOException(file + ": threshold of " + e.getKey() + " is not a number");
-                m.put(e.getKey(), e.getValue().floatValue());
-            }
-        }
-        if (d != null && !d.isNumber()) throw new IOException(file + ": 'default' is not a number");
+        f.layers().forEach((k, v) -> m.put(k, v.floatValue()));
         try {
-            return new Thresholds(d == null ? 0f : d.floatValue(), m);
+            return new Thresholds(f.defaultValue() == null ? 0f : f.defaultValue().floatValue(), m);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 
     public void write(Path file) throws IOException {
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), toJson());
+        LayerValuesFile.write(file, toJson());
     }
 
     public ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("default", defaultValue);
-        ObjectNode l = root.putObject("layers");
-        layers.forEach(l::put);
-        return root;
+        return LayerValuesFile.toJson(defaultValue, layers);
     }
 
     @Override
