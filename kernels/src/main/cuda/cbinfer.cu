@@ -863,6 +863,30 @@ __device__ void pool(T* const* xs, T* const* outs, const int* __restrict__ list,
     }
 }
 
+// Nearest or linear resize at the listed positions: the taps' weighted sum, summed along x within each source
+// row, then the rows weighted along y, as the CPU's ResizeKernel sums. One thread per (position, channel).
+template <typename T>
+__device__ void resize(T* const* xs, T* const* outs, const int* __restrict__ list, const int* __restrict__ countPtr,
+                       int fixedCount, int planeOut, const int* __restrict__ ys, int ty, const int* __restrict__ xt,
+                       int tx, int Win, int Wo, int C, const float* __restrict__ wy, const float* __restrict__ wx) {
+    const long total = (long) entry_count(countPtr, fixedCount) * C;
+    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+        const int e = (int) (i / C), c = (int) (i - (long) e * C);
+        int cam, pos;
+        decode_entry(list, e, planeOut, cam, pos);
+        const int oy = pos / Wo, ox = pos - oy * Wo;
+        const T* x = xs[cam];
+        float acc = 0.f;
+        for (int j = 0; j < ty; j++) {
+            const T* row = x + (size_t) ys[oy * ty + j] * Win * C;
+            float rowAcc = 0.f;
+            for (int k = 0; k < tx; k++) rowAcc += wx[ox * tx + k] * load_f(&row[(size_t) xt[ox * tx + k] * C + c]);
+            acc += wy[oy * ty + j] * rowAcc;
+        }
+        store_f(&outs[cam][(size_t) pos * C + c], acc);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Dense element-wise and layout ops (every position; exact, so their change masks come from the inputs')
 
@@ -947,6 +971,9 @@ TYPED(conv_depthwise, P_DW, (x, o, W, b, l, cp, fc, po, ys, xt, kh, kw, Win, Wo,
 #define P_POOL(T) (T* const* x, T* const* o, const int* l, const int* cp, int fc, int po, const int* ys, int ty, \
                    const int* xt, int tx, int Win, int Wo, int C, int mx, const int* dy, const int* dx)
 TYPED(pool, P_POOL, (x, o, l, cp, fc, po, ys, ty, xt, tx, Win, Wo, C, mx, dy, dx))
+#define P_RESIZE(T) (T* const* x, T* const* o, const int* l, const int* cp, int fc, int po, const int* ys, int ty, \
+                     const int* xt, int tx, int Win, int Wo, int C, const float* wy, const float* wx)
+TYPED(resize, P_RESIZE, (x, o, l, cp, fc, po, ys, ty, xt, tx, Win, Wo, C, wy, wx))
 #define P_UNARY(T) (T* const* i, T* const* o, long n, int act, float a0, float a1)
 TYPED(unary, P_UNARY, (i, o, n, act, a0, a1))
 #define P_BINARY(T) (T* const* a, long am, T* const* b, long bm, T* const* o, long n, int op)

@@ -14,6 +14,7 @@ import org.cbinfer.kernels.graph.ops.ConvTranspose2d;
 import org.cbinfer.kernels.graph.ops.GlobalAveragePool;
 import org.cbinfer.kernels.graph.ops.Op;
 import org.cbinfer.kernels.graph.ops.Pool;
+import org.cbinfer.kernels.graph.ops.Resize;
 import org.cbinfer.kernels.graph.ops.Unary;
 
 /**
@@ -80,6 +81,9 @@ final class CudaPlan implements AutoCloseable {
             return ConvStep.transposed(index, step, t, this, thresholds.of(step.node().name()), transfers);
         }
         if (op instanceof Pool p) return new PoolStep(index, step, p, this, transfers);
+        if (op instanceof Resize r && slots[step.inputSlots()[0]].image() && slots[step.outputSlot()].image()) {
+            return new ResizeStep(index, step, r, this, transfers);
+        }
         if (op instanceof GlobalAveragePool) return new GlobalAveragePoolStep(index, step, this);
         if (PointwiseStep.supports(step, this)) {
             if (op instanceof Unary u) return PointwiseStep.unary(index, step, u, this);

@@ -143,6 +143,14 @@ public final class AxisMap {
         return source.clone();
     }
 
+    /** The weights of the taps, in the order of {@link #sources()} (all 1 unless the map interpolates). */
+    public float[] weights() {
+        if (weight != null) return weight.clone();
+        float[] ones = new float[source.length];
+        java.util.Arrays.fill(ones, 1f);
+        return ones;
+    }
+
     /**
      * Marks every output position whose receptive field (ys x xs) contains a marked input position.
      * Separable: first along x for every input row, then along y. Returns the number of marked outputs.

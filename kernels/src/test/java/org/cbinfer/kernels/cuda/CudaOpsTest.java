@@ -131,14 +131,16 @@ class CudaOpsTest {
         b.node("out", conv(r, 16 * 4 + 130, 24, 3, 1, 1, 1, Padding.SAME, Activation.IDENTITY), "cat");
         b.output("out");
         c.add(new Case("network of pointwise, residual, concat x5, pool, SE", b.build()));
-        // Ops without a GPU kernel run on the host (a bilinear resize, a channel softmax).
+        // Resizes on the GPU (bilinear up, nearest down); ops without a GPU kernel run on the host (a channel softmax).
         Graph.Builder h = Graph.builder().input("x", INPUT);
         h.node("c", conv(r, 8, 8, 3, 1, 1, 1, Padding.SAME, Activation.RELU), "x");
         h.node("up", Resize.byScale(Resize.Mode.LINEAR, Resize.CoordinateMode.HALF_PIXEL, Resize.NearestMode.FLOOR, 2f, 2f), "c");
         h.node("c2", conv(r, 8, 8, 3, 1, 1, 1, Padding.SAME, Activation.IDENTITY), "up");
-        h.node("sm", new Softmax(1), "c2");
+        h.node("down", Resize.toSize(Resize.Mode.NEAREST, Resize.CoordinateMode.ASYMMETRIC, Resize.NearestMode.ROUND_PREFER_CEIL,
+                INPUT[2] * 2 / 3, INPUT[3] * 3 / 4), "c2");
+        h.node("sm", new Softmax(1), "down");
         h.output("sm");
-        c.add(new Case("host fallback: resize, softmax", h.build()));
+        c.add(new Case("resize linear x2, nearest down; host softmax", h.build()));
         List<Arguments> args = new ArrayList<>();
         for (Case k : c) for (Precision p : Precision.values()) args.add(Arguments.of(k, p));
         return args.stream();
