@@ -1,5 +1,7 @@
 package org.cbinfer.kernels.cb;
 
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import org.cbinfer.kernels.cpu.CpuPlan;
 import org.cbinfer.kernels.tensor.Shapes;
 
@@ -81,7 +83,7 @@ public final class StreamState {
         committed = new float[p.steps().size()][];
         detected = new byte[p.steps().size()][];
         modes = new LayerMode[p.steps().size()];
-        java.util.Arrays.fill(modes, LayerMode.CHANGE_BASED);
+        Arrays.fill(modes, LayerMode.CHANGE_BASED);
         for (int i = 0; i < committed.length; i++) {
             CpuPlan.Step step = p.steps().get(i);
             if (step.kernel().rule() == org.cbinfer.kernels.cpu.Kernel.Rule.DETECT) {
@@ -101,7 +103,7 @@ public final class StreamState {
         java.util.List<float[]> inputs = new java.util.ArrayList<>();
         for (int slot : plan.inputSlots()) inputs.add(values[slot]);
         java.util.List<float[]> c = new java.util.ArrayList<>();
-        java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream m = new ByteArrayOutputStream();
         for (int i = 0; i < committed.length; i++) {
             if (committed[i] == null) continue;
             c.add(modes[i] == LayerMode.DENSE ? values[plan.steps().get(i).inputSlots()[0]] : committed[i]);

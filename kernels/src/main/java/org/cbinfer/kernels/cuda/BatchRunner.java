@@ -65,6 +65,13 @@ final class BatchRunner implements AutoCloseable {
     private final PinnedBuffer[] outputStageHost;
     private final DeviceBuffer hostStage;
     private final PinnedBuffer hostStageHost;
+    /**
+     * Most graphs kept per runner. A stream with fallen-back layers visits few sets of dense layers (DenseFallback
+     * probes all layers together): the steady set, the probing frames' and the sets layers pass through on their
+     * way to falling back.
+     */
+    private static final int MAX_GRAPHS = 40;
+
     private final CUevent started = new CUevent();
     private final CUevent finished = new CUevent();
     /** Captured frames by the set of steps that every camera computes densely; least recently used first. */
@@ -285,9 +292,6 @@ final class BatchRunner implements AutoCloseable {
     long deviceNanos() {
         return deviceNanos;
     }
-
-    /** Most graphs kept per runner: a layer's probes visit a few sets of dense layers (DenseFallback spreads them). */
-    private static final int MAX_GRAPHS = 40;
 
     private CUgraphExec capture() {
         CUgraphExec exec = captured(this::enqueueFrame);

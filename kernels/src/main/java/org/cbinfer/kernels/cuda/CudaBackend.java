@@ -3,11 +3,13 @@ package org.cbinfer.kernels.cuda;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
@@ -29,6 +31,7 @@ import org.cbinfer.kernels.graph.GraphOptimizer;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.Shapes;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -272,14 +275,14 @@ public final class CudaBackend implements Backend {
         if (cameras < 1 || cameras > MAX_BATCH) throw new IllegalArgumentException("cameras must be in 1.." + MAX_BATCH);
         return onDevice(() -> {
             CudaPlan p = plan(cpuPlans.plan(inputShapes));
-            java.util.Random random = new java.util.Random(1);
+            Random random = new Random(1);
             List<Map<String, Tensor>> inputs = new ArrayList<>();
             List<CudaStream> streams = new ArrayList<>();
             List<Integer> all = new ArrayList<>();
             for (int c = 0; c < cameras; c++) {
                 Map<String, Tensor> in = new LinkedHashMap<>();
                 inputShapes.forEach((name, shape) -> {
-                    float[] v = new float[org.cbinfer.kernels.tensor.Shapes.size(shape)];
+                    float[] v = new float[Shapes.size(shape)];
                     for (int i = 0; i < v.length; i++) v[i] = random.nextFloat();
                     in.put(name, Tensor.of(shape, v));
                 });
@@ -291,7 +294,7 @@ public final class CudaBackend implements Backend {
             }
             Frames.Batch batch = Frames.of(graph, inputs).batch(all);
             boolean[] keyframes = new boolean[cameras], none = new boolean[cameras];
-            java.util.Arrays.fill(keyframes, true);
+            Arrays.fill(keyframes, true);
             try (BatchRunner runner = new BatchRunner(p, cameras, BatchRunner.Mode.CHANGE_BASED, false, launcher, pool)) {
                 runner.run(streams, batch, keyframes);
                 double[] t1 = runner.stepMillis(streams, keyframes, BREAK_EVEN_REPS);

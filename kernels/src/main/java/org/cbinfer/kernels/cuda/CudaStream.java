@@ -1,5 +1,6 @@
 package org.cbinfer.kernels.cuda;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Arrays;
@@ -121,7 +122,7 @@ final class CudaStream implements BackendStream {
         List<float[]> inputs = new ArrayList<>();
         for (int slot : plan.inputSlots()) inputs.add(backend.download(values[slot], plan.slots()[slot]));
         List<float[]> c = new ArrayList<>();
-        java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream m = new ByteArrayOutputStream();
         for (CudaStep step : plan.steps()) {
             if (!step.detects()) continue;
             // a layer computing densely commits nothing: its current input stands for the committed one
