@@ -74,9 +74,13 @@ final class BatchRunner implements AutoCloseable {
 
     private final CUevent started = new CUevent();
     private final CUevent finished = new CUevent();
-    /** Captured frames by the set of steps that every camera computes densely; least recently used first. */
+    /** Captured frames by their launch sequence (see {@link #sequence}); least recently used first. */
     private final LinkedHashMap<BitSet, CUgraphExec> graphs = new LinkedHashMap<>(16, 0.75f, true);
-    private BitSet denseSteps = new BitSet();
+    /**
+     * What the run's launch sequence depends on: bit 2i set when every camera computes change-based step i densely,
+     * bit 2i + 1 when, besides, some camera's output mask of that step is not yet whole (it then gets filled).
+     */
+    private BitSet sequence = new BitSet();
     private int runs;
     private long deviceNanos;
 
@@ -187,7 +191,15 @@ final class BatchRunner implements AutoCloseable {
 
     /** True when every camera of this run computes the change-based step densely: no detection, no list. */
     boolean denseStep(int step) {
-        return denseSteps.get(step);
+        return sequence.get(2 * step);
+    }
+
+    /**
+     * True when a step every camera computes densely must mark its output changed everywhere: a camera's mask of it
+     * is left whole by a frame that computed the layer whole, and stays so while nothing else writes it.
+     */
+    boolean fillsMask(int step) {
+        return sequence.get(2 * step + 1);
     }
 
     private long keyframeOffset() {
@@ -271,7 +283,7 @@ final class BatchRunner implements AutoCloseable {
                 fillInputs(frames.tensors());
             }
         }
-        CUgraphExec graph = graphs.get(denseSteps);
+        CUgraphExec graph = graphs.get(sequence);
         if (graph == null && plan.capturable() && runs > 0) graph = capture();
         check(JCudaDriver.cuEventRecord(started, launcher.stream()), "cuEventRecord");
         if (graph != null) {
@@ -300,7 +312,7 @@ final class BatchRunner implements AutoCloseable {
             JCudaDriver.cuGraphExecDestroy(eldest.getValue());
             graphs.remove(eldest.getKey());
         }
-        graphs.put(denseSteps, exec);
+        graphs.put(sequence, exec);
         return exec;
     }
 
@@ -411,15 +423,17 @@ final class BatchRunner implements AutoCloseable {
                 b.putLong(8 * ((slotCount + s) * cams + c), l.constant() ? plan.zeroMask().address() : st.mask(s).address());
             }
         }
-        BitSet dense = new BitSet();
+        BitSet seq = new BitSet();
         long kf = keyframeOffset();
         for (CudaStep step : plan.steps()) {
             int i = step.index;
             int denseCams = 0;
+            boolean partialMask = false;
             for (int c = 0; c < cams; c++) {
                 CudaStream st = streams.get(c);
                 LayerMode m = mode != Mode.CHANGE_BASED || keyframes[c] ? LayerMode.REKEY : st.layerMode(i);
                 if (m == LayerMode.DENSE) denseCams++;
+                partialMask |= !st.outputMaskWhole(i);
                 b.putInt((int) (kf + 4L * (cams * (1 + i) + c)), m.whole() ? 1 : 0);
                 long committed = !step.detects() ? 0L
                         : m == LayerMode.DENSE ? st.value(step.inSlot(0)).address() : st.committed(i).address();
@@ -430,10 +444,13 @@ final class BatchRunner implements AutoCloseable {
                 b.putLong(8 * ((2 * slotCount + stepCount + i) * cams + c), detected);
                 b.putLong(8 * ((2 * slotCount + 2 * stepCount + i) * cams + c), freshAt);
             }
-            if (step.detects() && denseCams == cams) dense.set(i);
+            if (step.detects() && denseCams == cams) {
+                seq.set(2 * i);
+                if (partialMask) seq.set(2 * i + 1);
+            }
         }
         for (int c = 0; c < cams; c++) b.putInt((int) (kf + 4L * c), mode != Mode.CHANGE_BASED || keyframes[c] ? 1 : 0);
-        denseSteps = dense;
+        sequence = seq;
     }
 
     /** Interleaved RGB bytes per camera, back to back, and the batch's pixel-value table (one scale a batch). */

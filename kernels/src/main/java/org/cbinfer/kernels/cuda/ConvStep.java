@@ -130,7 +130,7 @@ final class ConvStep extends CudaStep {
             count = run.listCount(index);
             fixed = 0;
         } else {
-            if (run.mode() == BatchRunner.Mode.CHANGE_BASED) {
+            if (run.mode() == BatchRunner.Mode.CHANGE_BASED && run.fillsMask(index)) {
                 // dense fallback of every camera: the whole output is new for the steps after this one
                 l.launch("fill_mask_u8", BatchRunner.blocks(outPlane), cams, Launcher.BLOCK, run.mask(out), outPlane,
                         run.updated(index));

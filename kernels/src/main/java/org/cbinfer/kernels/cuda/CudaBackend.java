@@ -244,6 +244,7 @@ public final class CudaBackend implements Backend {
                 int inPlane = p.slots()[step.inSlot(0)].plane();
                 changed = keyframe || mode.whole() ? 1.0 : r.detected()[step.index] / (double) inPlane;
                 s.layerMode(step.index, fallback.next(mode, updated, step.cpu.node().name(), s.frames() + 1));
+                s.outputMaskWhole(step.index, keyframe || mode.whole());
             }
             long dense = step.cpu.denseMacs();
             long macs = step.onHost() || step.usesFresh() ? dense : Math.round(dense * updated);
@@ -301,7 +302,11 @@ public final class CudaBackend implements Backend {
                 runner.run(streams, batch, none);  // the same frames again: nothing changes
                 double[] t0 = runner.stepMillis(streams, none, BREAK_EVEN_REPS);
                 for (CudaStream s : streams) {
-                    for (CudaStep step : p.steps()) if (step.detects()) s.layerMode(step.index, LayerMode.DENSE);
+                    for (CudaStep step : p.steps()) {
+                        if (!step.detects()) continue;
+                        s.layerMode(step.index, LayerMode.DENSE);
+                        s.outputMaskWhole(step.index, true);  // the steady state of a fallen-back layer: no mask to fill
+                    }
                 }
                 double[] td = runner.stepMillis(streams, none, BREAK_EVEN_REPS);
                 Map<String, Double> layers = new LinkedHashMap<>();

@@ -22,6 +22,8 @@ final class CudaStream implements BackendStream {
     private DeviceBuffer[] detected;
     /** Per plan step: how a change-based convolution computes this stream's next frame. */
     private LayerMode[] modes;
+    /** Per plan step: whether the step's output mask marks every position (its last frame computed it whole). */
+    private boolean[] wholeMasks;
     private long frames;
     private boolean keyframeRequested = true;
     private boolean closed;
@@ -62,6 +64,7 @@ final class CudaStream implements BackendStream {
         }
         modes = new LayerMode[p.steps().size()];
         Arrays.fill(modes, LayerMode.CHANGE_BASED);
+        wholeMasks = new boolean[p.steps().size()];
         plan = p;
         keyframeRequested = true;
     }
@@ -72,6 +75,14 @@ final class CudaStream implements BackendStream {
 
     void layerMode(int step, LayerMode mode) {
         modes[step] = mode;
+    }
+
+    boolean outputMaskWhole(int step) {
+        return wholeMasks[step];
+    }
+
+    void outputMaskWhole(int step, boolean whole) {
+        wholeMasks[step] = whole;
     }
 
     DeviceBuffer value(int slot) {
