@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -289,19 +290,20 @@ public final class JobConfig {
     /** The dense fallback named by {@code backend.fallback}. */
     public DenseFallback fallback() {
         String v = backend.fallback == null ? "none" : backend.fallback.trim();
-        if (v.equals("none")) return DenseFallback.NONE;
         try {
-            return DenseFallback.uniform(Double.parseDouble(v));
-        } catch (NumberFormatException e) {
-            try {
-                return DenseFallback.read(Path.of(v));
-            } catch (IOException | RuntimeException io) {
-                throw new ConfigException("config key 'backend.fallback': none, a break-even fraction or a fallback file, got '"
-                        + v + "': " + io.getMessage(), io);
-            }
+            return DenseFallback.parse(v, DenseFallback.DEFAULT_PROBE_EVERY);
+        } catch (IOException | InvalidPathException e) {
+            throw unreadable(v, e);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config key 'backend.fallback': " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw unreadable(v, e);
         }
+    }
+
+    private static ConfigException unreadable(String value, Exception e) {
+        return new ConfigException("config key 'backend.fallback': none, a break-even fraction or a fallback file, got '"
+                + value + "': " + e.getMessage(), e);
     }
 
     /**

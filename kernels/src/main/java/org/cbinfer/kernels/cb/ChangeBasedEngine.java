@@ -213,13 +213,9 @@ public final class ChangeBasedEngine {
         long macs;
         if (kernel.rule() == Kernel.Rule.DETECT && mode.whole()) {
             // a layer keyframe: every output from the whole current input, committed (REKEY) or not (DENSE)
-            float[] x = inputs[0];
-            if (mode == LayerMode.REKEY) {
-                commitAll(x, st.committed[index], st.detected[index]);
-                x = st.committed[index];
-            }
+            if (mode == LayerMode.REKEY) System.arraycopy(inputs[0], 0, st.committed[index], 0, inputs[0].length);
             updated = fillAll(st.masks[out]);
-            kernel.compute(new float[][] {x}, st.values[out], null, 0);
+            kernel.compute(new float[][] {inputs[0]}, st.values[out], null, 0);
             changedFraction = 1;
             macs = step.denseMacs();
         } else if (!anyChanged) {
@@ -309,10 +305,6 @@ public final class ChangeBasedEngine {
         return count;
     }
 
-    private static int commitAll(float[] x, float[] committed, byte[] detected) {
-        System.arraycopy(x, 0, committed, 0, x.length);
-        return fillAll(detected);
-    }
 
     private static int fillAll(byte[] mask) {
         Arrays.fill(mask, (byte) 1);

@@ -101,6 +101,25 @@ public final class DenseFallback implements Serializable {
         return (nextFrame + 1) % probeEvery == 0 ? LayerMode.REKEY : LayerMode.DENSE;
     }
 
+    /**
+     * A fallback named as users write it (job config, bench): {@code none}, one break-even fraction for every layer
+     * (probing every {@code probeEvery} frames), or the path of a fallback file.
+     *
+     * @throws IllegalArgumentException for a fraction outside [0, 1]
+     * @throws IOException when the file cannot be read or is malformed
+     */
+    public static DenseFallback parse(String spec, int probeEvery) throws IOException {
+        String v = spec.trim();
+        if (v.equals("none")) return NONE;
+        double fraction;
+        try {
+            fraction = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return read(Path.of(v));
+        }
+        return uniform(fraction).probeEvery(probeEvery);
+    }
+
     public static DenseFallback read(Path file) throws IOException {
         LayerValuesFile.Parsed f = LayerValuesFile.read(file, "break-even");
         JsonNode p = f.root().get("probeEvery");

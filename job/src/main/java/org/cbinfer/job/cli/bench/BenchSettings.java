@@ -66,9 +66,7 @@ public record BenchSettings(BenchModel model, int width, int height, BackendBuil
 
     private DenseFallback fixedFallback(String spec) throws IOException {
         try {
-            return DenseFallback.uniform(Double.parseDouble(spec)).probeEvery(probeEvery);
-        } catch (NumberFormatException e) {
-            return DenseFallback.read(Path.of(spec));
+            return DenseFallback.parse(spec, probeEvery);
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("--fallback: " + e.getMessage());
         }
