@@ -23,6 +23,7 @@ set -uo pipefail
 : "${OUT:?OUT must name the folder whose files come back}"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+. bench/device-env.sh
 SIZE=${SIZE:-385x385}
 CAMERAS=${CAMERAS:-8}
 FRAMES=${FRAMES:-60}

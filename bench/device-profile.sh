@@ -14,6 +14,7 @@ set -uo pipefail
 : "${OUT:?OUT must name the folder whose files come back}"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+. bench/device-env.sh
 PROFILES=${PROFILES:-"scenelabel-cb:scenelabel:1040x776:unit:tf32:cb:0.1:1 scenelabel-dense:scenelabel:1040x776:unit:tf32:dense:0:1"}
 FRAMES=${FRAMES:-0:12}
 STEP_TIMEOUT=${STEP_TIMEOUT:-240}

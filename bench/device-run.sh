@@ -19,6 +19,7 @@ set -uo pipefail
 : "${OUT:?OUT must name the folder whose files come back}"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+. bench/device-env.sh
 NETWORKS=${NETWORKS:-"scenelabel:scenelabel:1040x776:unit:0.05,0.1 openpose2:openpose2:496x368:unit:0.05,0.1 posenet385:posenet:385x385:pm1:0.01,0.03 posenet769:posenet:769x577:pm1:0.01,0.03"}
 PRECISIONS=${PRECISIONS:-fp32,tf32,fp16}
 FRAMES=${FRAMES:-0:200}

@@ -10,10 +10,10 @@
 # the jars are re-stored uncompressed, without other platforms' natives, and the whole is compressed solid with xz
 # (about 55 MiB with the runtime, instead of the jars' 150); device-job.sh unpacks it with Python's tarfile (no xz tool needed). Left
 # out, as the demo does not load them: FFmpeg's natives (the cameras replay raw frames decoded by
-# bench/decode_frames.py), JCuda's PTX compiler natives (the CUDA backend loads a fatbin through the driver API),
-# the dashboard's web UI (flink-runtime-web: the REST API still runs), the tradeoff command's
+# bench/decode_frames.py), the dashboard's web UI (flink-runtime-web: the REST API still runs), the tradeoff command's
 # plotting (xchart, pdfbox), zstd (no compressed topics), ONNX's protobuf (PoseNet is a TensorFlow.js model),
-# JavaCV, JavaCPP and FFmpeg (raw frames need no decoder; JavaFX is its optional viewer), JUnit (the embedded
+# JavaCV and FFmpeg (raw frames need no decoder; JavaFX is its optional viewer; JavaCPP stays: the CUDA backend's
+# binding), JUnit (the embedded
 # broker comes from Kafka's test kit, whose JUnit extensions the demo does not use).
 # RocksDB is not among the job's jars: the demo keeps state on the heap (hashmap backend).
 #
@@ -43,13 +43,13 @@ MODULES=java.base,java.desktop,java.logging,java.management,java.management.rmi,
 unneeded() {
   case $1 in
     ffmpeg-*-linux-*|flink-runtime-web-*|xchart-*|pdfbox-*|fontbox-*|graphics2d-*|VectorGraphics2D-*|\
-animated-gif-lib-*|zstd-jni-*|protobuf-java-*|async-profiler-*|javafx-*|javacv-*|javacpp-*|ffmpeg-*|junit-*|opentest4j-*|apiguardian-*) return 0 ;;
+animated-gif-lib-*|zstd-jni-*|protobuf-java-*|async-profiler-*|javafx-*|javacv-*|ffmpeg-*|junit-*|opentest4j-*|apiguardian-*) return 0 ;;
   esac
   return 1
 }
 
 # restore JAR OUT: JAR re-stored without compression (so that xz compresses the classes of all jars together),
-# without native libraries for other platforms than linux-x86_64 nor JCuda's PTX compiler; nested jars likewise
+# without native libraries for other platforms than linux-x86_64; nested jars likewise
 restore() {
   local src=$1 dst=$2 d
   d=$(mktemp -d)
@@ -57,7 +57,6 @@ restore() {
   find "$d" -type f \( -name '*.so' -o -name '*.so.*' -o -name '*.dll' -o -name '*.dylib' -o -name '*.jnilib' -o -name '*.a' \) \
     | while read -r f; do
         case ${f#"$d"/} in
-          *libJNvPTXCompiler*) rm -f "$f" ;;
           *[Ll]inux*x86_64*|*[Ll]inux*amd64*|*x86_64*[Ll]inux*|*amd64*[Ll]inux*) ;;
           *) rm -f "$f" ;;
         esac

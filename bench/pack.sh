@@ -26,13 +26,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ./mvnw -q -B -o dependency:copy-dependencies -pl kernels,connectors -DincludeScope=test -DoutputDirectory="$tmp/deps" \
   -Dmdep.useBaseVersion=true
-# what bench and the GPU tests load: JSON, protobuf (ONNX importer), JCuda (x86-64 natives), jqwik; the console
+# what bench and the GPU tests load: JSON, protobuf (ONNX importer), JavaCPP's CUDA presets (JNI wrappers for
+# x86-64; the machine has NVIDIA's libraries), jqwik; the console
 # launcher below brings JUnit itself
 for j in "$tmp"/deps/*.jar; do
   n=$(basename "$j")
   foreign_natives "$n" && continue
   case $n in
-    jackson-core-*|jackson-databind-*|jackson-annotations-*|protobuf-java-*|jcuda*|jqwik-[0-9]*|jqwik-api-*|jqwik-engine-*) cp "$j" "$out/lib/" ;;
+    jackson-core-*|jackson-databind-*|jackson-annotations-*|protobuf-java-*|cuda-[0-9]*|javacpp-[0-9]*|jqwik-[0-9]*|jqwik-api-*|jqwik-engine-*) cp "$j" "$out/lib/" ;;
   esac
 done
 module_jars kernels connectors job | xargs -I{} cp {} "$out/lib/"

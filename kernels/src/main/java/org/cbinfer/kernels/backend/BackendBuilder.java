@@ -41,6 +41,10 @@ public final class BackendBuilder {
     private Precision precision = Precision.FP32;
     private boolean recursive = true;
     private DenseFallback fallback = DenseFallback.NONE;
+    private long gatherBudget = DEFAULT_GATHER_BUDGET;
+
+    /** Device memory the CUDA backend gives a batch's gathered GEMM rows by default (512 MiB). */
+    public static final long DEFAULT_GATHER_BUDGET = 512L << 20;
 
     BackendBuilder() {}
 
@@ -83,6 +87,16 @@ public final class BackendBuilder {
         return this;
     }
 
+    /**
+     * Device memory (bytes) the CUDA backend gives the rows of a batch's change-based GEMMs at once (default 512 MiB):
+     * more rows than fit are processed in several chunks. Ignored by the CPU backend.
+     */
+    public BackendBuilder gatherBudget(long bytes) {
+        if (bytes < 1 << 16) throw new IllegalArgumentException("gather budget must be at least 64 KiB, got " + bytes);
+        this.gatherBudget = bytes;
+        return this;
+    }
+
     public Backend build() {
         if (graph == null) throw new IllegalStateException("a backend needs a graph");
         return switch (kind) {
@@ -100,6 +114,6 @@ public final class BackendBuilder {
     }
 
     private Backend cuda() {
-        return CudaSupport.open(graph, thresholds, recursive, fallback, device, precision);
+        return CudaSupport.open(graph, thresholds, recursive, fallback, device, precision, gatherBudget);
     }
 }

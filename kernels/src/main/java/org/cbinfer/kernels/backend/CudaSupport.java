@@ -15,7 +15,7 @@ final class CudaSupport {
     }
 
     static Backend open(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback, int device,
-                        Precision precision) {
-        return CudaBackend.open(graph, thresholds, recursive, fallback, device, precision);
+                        Precision precision, long gatherBudget) {
+        return CudaBackend.open(graph, thresholds, recursive, fallback, device, precision, gatherBudget);
     }
 }

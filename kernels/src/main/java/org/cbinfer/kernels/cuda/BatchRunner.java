@@ -1,5 +1,15 @@
 package org.cbinfer.kernels.cuda;
 
+import static org.bytedeco.cuda.global.cudart.CU_EVENT_DEFAULT;
+import static org.bytedeco.cuda.global.cudart.cuEventCreate;
+import static org.bytedeco.cuda.global.cudart.cuEventDestroy;
+import static org.bytedeco.cuda.global.cudart.cuEventElapsedTime;
+import static org.bytedeco.cuda.global.cudart.cuEventRecord;
+import static org.bytedeco.cuda.global.cudart.cuGraphLaunch;
+import static org.bytedeco.cuda.global.cudart.cuMemcpyDtoHAsync;
+import static org.bytedeco.cuda.global.cudart.cuMemcpyHtoDAsync;
+import static org.bytedeco.cuda.global.cudart.cuMemsetD32Async;
+import static org.bytedeco.cuda.global.cudart.cuStreamSynchronize;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.nio.ByteBuffer;
@@ -7,22 +17,19 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jcuda.driver.CUevent;
-import jcuda.driver.CUevent_flags;
-import jcuda.driver.CUgraph;
-import jcuda.driver.CUgraphExec;
-import jcuda.driver.CUstreamCaptureMode;
-import jcuda.driver.JCudaDriver;
+import org.bytedeco.cuda.cudart.CUevent_st;
+import org.bytedeco.cuda.cudart.CUgraphExec_st;
 import org.cbinfer.kernels.cb.LayerMode;
 import org.cbinfer.kernels.tensor.RgbImage;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
  * Runs one plan for a fixed number of cameras at once: the buffers a micro-batch needs besides the cameras'
- * own (pointer tables, counters, position lists, staging), and the launch sequence of a frame. The sequence
- * depends on no host decision but one - which change-based layers every camera of the batch computes densely
- * (their {@link LayerMode}) - so from the second run on it is replayed as a captured CUDA graph, one per set of
- * dense layers (unless a step runs on the host).
+ * own (pointer tables, counters, position lists, the gathered rows of the GEMMs, staging), and the launch sequence
+ * of a frame. The sequence depends on no host decision but one - which change-based layers every camera of the
+ * batch computes densely (their {@link LayerMode}) - and what depends on the device (how many positions changed)
+ * is decided by conditional nodes, so it is captured as a CUDA graph, one per set of dense layers, and replayed
+ * (unless a step runs on the host: such a plan runs uncaptured, the host reading the counts it needs).
  *
  * <p>Per-camera buffers reach the kernels through device tables of addresses, one table per value, mask,
  * committed input and detection mask; the host fills them for each batch, and one copy uploads them with the
@@ -47,7 +54,13 @@ final class BatchRunner implements AutoCloseable {
     private final Mode mode;
     private final boolean images;
     private final Launcher launcher;
+    private final GraphCapture graph;
     private final DeviceMemoryPool pool;
+    /** A dense runner's cameras: buffers back to back per value ({@link CudaBackend}'s dense batches); else null. */
+    private final List<CudaStream> denseBatch;
+    private final DenseConvolution[] denseConvolutions;
+    private final DeviceBuffer gathered;
+    private final DeviceBuffer products;
     private final int slotCount;
     private final int stepCount;
     private final int tableCount;
@@ -72,10 +85,10 @@ final class BatchRunner implements AutoCloseable {
      */
     private static final int MAX_GRAPHS = 40;
 
-    private final CUevent started = new CUevent();
-    private final CUevent finished = new CUevent();
+    private final CUevent_st started = new CUevent_st();
+    private final CUevent_st finished = new CUevent_st();
     /** Captured frames by their launch sequence (see {@link #sequence}); least recently used first. */
-    private final LinkedHashMap<BitSet, CUgraphExec> graphs = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<BitSet, CUgraphExec_st> graphs = new LinkedHashMap<>(16, 0.75f, true);
     /**
      * What the run's launch sequence depends on: bit 2i set when every camera computes change-based step i densely,
      * bit 2i + 1 when, besides, some camera's output mask of that step is not yet whole (it then gets filled).
@@ -87,8 +100,11 @@ final class BatchRunner implements AutoCloseable {
     /**
      * @param images whether frames arrive as 8-bit RGB images (one input of 3 channels, uploaded as bytes and
      *     converted on the device through a 256-entry table) rather than float tensors
+     * @param denseBatch for a dense runner, its cameras' buffers laid out back to back (cuDNN takes the batch at once);
+     *     null otherwise
      */
-    BatchRunner(CudaPlan plan, int cams, Mode mode, boolean images, Launcher launcher, DeviceMemoryPool pool) {
+    BatchRunner(CudaPlan plan, int cams, Mode mode, boolean images, Launcher launcher, GraphCapture graph,
+                DeviceMemoryPool pool, List<CudaStream> denseBatch) {
         if (images && (plan.inputSlots().length != 1 || plan.slots()[plan.inputSlots()[0]].channels() != 3)) {
             throw new IllegalArgumentException("RGB images feed a graph of one 3-channel input");
         }
@@ -97,20 +113,26 @@ final class BatchRunner implements AutoCloseable {
         this.mode = mode;
         this.images = images;
         this.launcher = launcher;
+        this.graph = graph;
         this.pool = pool;
+        this.denseBatch = denseBatch;
         this.slotCount = plan.slots().length;
         this.stepCount = plan.steps().size();
         this.tableCount = 2 * slotCount + 3 * stepCount;
         this.controlBytes = lookupTableOffset() + (images ? 4L * 256 : 0);
         this.control = pool.allocate(controlBytes);
         this.controlHost = new PinnedBuffer(controlBytes);
-        this.counterCount = stepCount * (1 + 2 * cams) + 2 * plan.inputSlots().length * cams;
+        this.counterCount = stepCount * (2 + 2 * cams) + 2 * plan.inputSlots().length * cams;
         this.counters = pool.allocate(4L * counterCount);
         this.countersHost = new PinnedBuffer(4L * counterCount);
         this.lists = new DeviceBuffer[stepCount];
         this.fresh = new DeviceBuffer[stepCount];
-        long hostStageValues = 0;
+        long hostStageValues = 0, gatheredBytes = 0, productBytes = 0;
         for (CudaStep s : plan.steps()) {
+            if (s instanceof ConvStep c) {
+                gatheredBytes = Math.max(gatheredBytes, c.gatheredBytes(cams));
+                productBytes = Math.max(productBytes, c.productBytes(cams));
+            }
             SlotLayout out = plan.slots()[s.outSlot()];
             if (s.usesList() && mode == Mode.CHANGE_BASED) lists[s.index] = pool.allocate(4L * cams * out.plane());
             if (s.usesFresh()) fresh[s.index] = pool.allocate((long) plan.elementBytes() * cams * out.size());
@@ -119,8 +141,10 @@ final class BatchRunner implements AutoCloseable {
                 for (int in : s.cpu.inputSlots()) hostStageValues = Math.max(hostStageValues, plan.slots()[in].size());
             }
         }
-        check(JCudaDriver.cuEventCreate(started, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
-        check(JCudaDriver.cuEventCreate(finished, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+        this.gathered = gatheredBytes == 0 ? null : pool.allocate(gatheredBytes);
+        this.products = productBytes == 0 ? null : pool.allocate(productBytes);
+        check(cuEventCreate(started, CU_EVENT_DEFAULT), "cuEventCreate");
+        check(cuEventCreate(finished, CU_EVENT_DEFAULT), "cuEventCreate");
         this.hostStage = hostStageValues == 0 ? null : pool.allocate(4L * cams * hostStageValues);
         this.hostStageHost = hostStageValues == 0 ? null : new PinnedBuffer(4L * cams * hostStageValues);
         int[] ins = plan.inputSlots();
@@ -139,6 +163,8 @@ final class BatchRunner implements AutoCloseable {
             outputStage[i] = pool.allocate(bytes);
             outputStageHost[i] = new PinnedBuffer(bytes);
         }
+        this.denseConvolutions = new DenseConvolution[stepCount];
+        for (CudaStep s : plan.steps()) s.prepare(this);
     }
 
     // ---- what steps use while enqueuing ----------------------------------------------------------------------
@@ -153,6 +179,51 @@ final class BatchRunner implements AutoCloseable {
 
     Launcher launcher() {
         return launcher;
+    }
+
+    /** Where conditional nodes go while the frame is captured. */
+    GraphCapture graph() {
+        return graph;
+    }
+
+    /** True for a dense runner whose cameras' values lie back to back (one library call covers the batch). */
+    boolean contiguous() {
+        return denseBatch != null;
+    }
+
+    /** Device address of a value of the first camera of a contiguous batch: the whole batch's, back to back. */
+    long batchValue(int slot) {
+        if (denseBatch == null) throw new IllegalStateException("not a contiguous batch");
+        return plan.slots()[slot].constant() ? plan.constant(slot).address() : denseBatch.get(0).value(slot).address();
+    }
+
+    DenseConvolution denseConvolution(int step) {
+        return denseConvolutions[step];
+    }
+
+    void denseConvolution(int step, DenseConvolution c) {
+        denseConvolutions[step] = c;
+    }
+
+    /** The batch's scratch of gathered GEMM rows and of their products (sized for its largest layer). */
+    long gathered() {
+        return gathered.address();
+    }
+
+    long products() {
+        return products.address();
+    }
+
+    /** The chunk counter of a step's GEMM loop (zeroed at the start of each frame with the other counters). */
+    long chunkCounter(int step) {
+        return counters.address(4L * (stepCount + step));
+    }
+
+    /** Waits for the stream and reads a device counter (uncaptured runs: plans with host steps). */
+    int readCount(long counter) {
+        check(cuMemcpyDtoHAsync(countersHost.pointer(), counter, 4, launcher.stream()), "cuMemcpyDtoHAsync");
+        synchronize();
+        return countersHost.view().getInt(0);
     }
 
     CudaPlan plan() {
@@ -221,16 +292,16 @@ final class BatchRunner implements AutoCloseable {
 
     /** Per-camera counters of the positions a step's output mask marks. */
     long updated(int step) {
-        return counters.address(4L * (stepCount + (long) step * cams));
+        return counters.address(4L * (2L * stepCount + (long) step * cams));
     }
 
     /** Per-camera counters of the positions a change-based convolution detected. */
     long detectedCount(int step) {
-        return counters.address(4L * (stepCount + (long) (stepCount + step) * cams));
+        return counters.address(4L * (2L * stepCount + (long) (stepCount + step) * cams));
     }
 
     private long inputChanged(int input) {
-        return counters.address(4L * (stepCount + 2L * stepCount * cams + (long) input * cams));
+        return counters.address(4L * (2L * stepCount + 2L * stepCount * cams + (long) input * cams));
     }
 
     /** Per-camera records of an input's first non-finite value (load_input's encoding). */
@@ -239,7 +310,7 @@ final class BatchRunner implements AutoCloseable {
     }
 
     private int nonFiniteOffset(int input) {
-        return stepCount + 2 * stepCount * cams + (plan.inputSlots().length + input) * cams;
+        return 2 * stepCount + 2 * stepCount * cams + (plan.inputSlots().length + input) * cams;
     }
 
     private long table(int k) {
@@ -257,7 +328,7 @@ final class BatchRunner implements AutoCloseable {
 
     /** Waits for everything enqueued so far (host steps need their inputs on the host). */
     void synchronize() {
-        check(JCudaDriver.cuStreamSynchronize(launcher.stream()), "cuStreamSynchronize");
+        check(cuStreamSynchronize(launcher.stream()), "cuStreamSynchronize");
     }
 
     // ---- running ----------------------------------------------------------------------------------------------
@@ -283,18 +354,18 @@ final class BatchRunner implements AutoCloseable {
                 fillInputs(frames.tensors());
             }
         }
-        CUgraphExec graph = graphs.get(sequence);
-        if (graph == null && plan.capturable() && runs > 0) graph = capture();
-        check(JCudaDriver.cuEventRecord(started, launcher.stream()), "cuEventRecord");
-        if (graph != null) {
-            check(JCudaDriver.cuGraphLaunch(graph, launcher.stream()), "cuGraphLaunch");
+        CUgraphExec_st exec = graphs.get(sequence);
+        if (exec == null && plan.capturable()) exec = capture();
+        check(cuEventRecord(started, launcher.stream()), "cuEventRecord");
+        if (exec != null) {
+            check(cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
         } else {
             enqueueFrame();
         }
-        check(JCudaDriver.cuEventRecord(finished, launcher.stream()), "cuEventRecord");
+        check(cuEventRecord(finished, launcher.stream()), "cuEventRecord");
         synchronize();
         float[] ms = new float[1];
-        check(JCudaDriver.cuEventElapsedTime(ms, started, finished), "cuEventElapsedTime");
+        check(cuEventElapsedTime(ms, started, finished), "cuEventElapsedTime");
         deviceNanos = Math.round(ms[0] * 1e6);
         runs++;
         return results();
@@ -305,30 +376,14 @@ final class BatchRunner implements AutoCloseable {
         return deviceNanos;
     }
 
-    private CUgraphExec capture() {
-        CUgraphExec exec = captured(this::enqueueFrame);
+    private CUgraphExec_st capture() {
+        CUgraphExec_st exec = graph.capture(this::enqueueFrame);
         if (graphs.size() >= MAX_GRAPHS) {
             var eldest = graphs.entrySet().iterator().next();
-            JCudaDriver.cuGraphExecDestroy(eldest.getValue());
+            GraphCapture.destroy(eldest.getValue());
             graphs.remove(eldest.getKey());
         }
         graphs.put(sequence, exec);
-        return exec;
-    }
-
-    /** What {@code launches} enqueue, as an instantiated CUDA graph. */
-    private CUgraphExec captured(Runnable launches) {
-        check(JCudaDriver.cuStreamBeginCapture(launcher.stream(), CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED),
-                "cuStreamBeginCapture");
-        CUgraph g = new CUgraph();
-        try {
-            launches.run();
-        } finally {
-            check(JCudaDriver.cuStreamEndCapture(launcher.stream(), g), "cuStreamEndCapture");
-        }
-        CUgraphExec exec = new CUgraphExec();
-        check(JCudaDriver.cuGraphInstantiate(exec, g, 0), "cuGraphInstantiate");
-        check(JCudaDriver.cuGraphDestroy(g), "cuGraphDestroy");
         return exec;
     }
 
@@ -342,7 +397,7 @@ final class BatchRunner implements AutoCloseable {
      */
     double[] stepMillis(List<CudaStream> streams, boolean[] keyframes, int reps) {
         fillControl(streams, keyframes);
-        check(JCudaDriver.cuMemcpyHtoDAsync(control.ptr(), controlHost.pointer(), controlBytes, launcher.stream()),
+        check(cuMemcpyHtoDAsync(control.address(), controlHost.pointer(), controlBytes, launcher.stream()),
                 "cuMemcpyHtoDAsync");
         double[] ms = new double[stepCount];
         float[] elapsed = new float[1];
@@ -351,23 +406,23 @@ final class BatchRunner implements AutoCloseable {
                 ms[step.index] = Double.NaN;
                 continue;
             }
-            CUgraphExec exec = captured(() -> {
+            CUgraphExec_st exec = graph.capture(() -> {
                 for (int r = 0; r < reps; r++) {
                     // as at the start of a frame: position lists and counters start empty
-                    check(JCudaDriver.cuMemsetD32Async(counters.ptr(), 0, counterCount, launcher.stream()), "cuMemsetD32Async");
+                    check(cuMemsetD32Async(counters.address(), 0, counterCount, launcher.stream()), "cuMemsetD32Async");
                     step.enqueue(this);
                 }
             });
             try {
-                check(JCudaDriver.cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
-                check(JCudaDriver.cuEventRecord(started, launcher.stream()), "cuEventRecord");
-                check(JCudaDriver.cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
-                check(JCudaDriver.cuEventRecord(finished, launcher.stream()), "cuEventRecord");
+                check(cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
+                check(cuEventRecord(started, launcher.stream()), "cuEventRecord");
+                check(cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
+                check(cuEventRecord(finished, launcher.stream()), "cuEventRecord");
                 synchronize();
-                check(JCudaDriver.cuEventElapsedTime(elapsed, started, finished), "cuEventElapsedTime");
+                check(cuEventElapsedTime(elapsed, started, finished), "cuEventElapsedTime");
                 ms[step.index] = elapsed[0] / reps;
             } finally {
-                JCudaDriver.cuGraphExecDestroy(exec);
+                GraphCapture.destroy(exec);
             }
         }
         return ms;
@@ -375,22 +430,22 @@ final class BatchRunner implements AutoCloseable {
 
     private void enqueueFrame() {
         var s = launcher.stream();
-        check(JCudaDriver.cuMemcpyHtoDAsync(control.ptr(), controlHost.pointer(), controlBytes, s), "cuMemcpyHtoDAsync");
-        check(JCudaDriver.cuMemsetD32Async(counters.ptr(), 0, counterCount, s), "cuMemsetD32Async");
+        check(cuMemcpyHtoDAsync(control.address(), controlHost.pointer(), controlBytes, s), "cuMemcpyHtoDAsync");
+        check(cuMemsetD32Async(counters.address(), 0, counterCount, s), "cuMemsetD32Async");
         int[] ins = plan.inputSlots();
-        String sfx = plan.suffix();
         if (mode != Mode.RESTORE) {
             for (int i = 0; i < ins.length; i++) {
                 SlotLayout l = plan.slots()[ins[i]];
-                check(JCudaDriver.cuMemcpyHtoDAsync(inputStage[i].ptr(), inputStageHost[i].pointer(),
+                check(cuMemcpyHtoDAsync(inputStage[i].address(), inputStageHost[i].pointer(),
                         (images ? 1L : 4L) * cams * l.size(), s), "cuMemcpyHtoDAsync");
                 if (images) {
-                    launcher.launch("load_rgb8" + sfx, blocks(l.plane()), cams, Launcher.BLOCK, inputStage[i].address(),
-                            control.address(lookupTableOffset()), val(ins[i]), mask(ins[i]), keyframes(), inputChanged(i),
-                            l.plane());
+                    launcher.launch(Kernels.LOAD_RGB8, Launcher.blocks(l.plane()), cams, Launcher.BLOCK, new Kernels.LoadRgb8(
+                            inputStage[i].address(), control.address(lookupTableOffset()), val(ins[i]), mask(ins[i]),
+                            keyframes(), inputChanged(i), l.plane()));
                 } else {
-                    launcher.launch("load_input" + sfx, blocks(l.plane()), cams, Launcher.BLOCK, inputStage[i].address(),
-                            val(ins[i]), mask(ins[i]), keyframes(), inputChanged(i), nonFinite(i), l.channels(), l.plane());
+                    launcher.launch(Kernels.LOAD_INPUT, Launcher.blocks(l.plane()), cams, Launcher.BLOCK, new Kernels.LoadInput(
+                            inputStage[i].address(), val(ins[i]), mask(ins[i]), keyframes(), inputChanged(i), nonFinite(i),
+                            l.channels(), l.plane()));
                 }
             }
         }
@@ -399,18 +454,13 @@ final class BatchRunner implements AutoCloseable {
             int[] outs = plan.outputSlots();
             for (int i = 0; i < outs.length; i++) {
                 SlotLayout l = plan.slots()[outs[i]];
-                launcher.launch("store_output" + sfx, launcher.blocksFor(l.size(), 4), cams, Launcher.BLOCK,
-                        val(outs[i]), outputStage[i].address(), l.channels(), l.plane());
-                check(JCudaDriver.cuMemcpyDtoHAsync(outputStageHost[i].pointer(), outputStage[i].ptr(),
-                        4L * cams * l.size(), s), "cuMemcpyDtoHAsync");
+                launcher.launch(Kernels.STORE_OUTPUT, launcher.blocksFor(l.size(), 4), cams, Launcher.BLOCK,
+                        new Kernels.StoreOutput(val(outs[i]), outputStage[i].address(), l.channels(), l.plane()));
+                check(cuMemcpyDtoHAsync(outputStageHost[i].pointer(), outputStage[i].address(), 4L * cams * l.size(), s),
+                        "cuMemcpyDtoHAsync");
             }
         }
-        check(JCudaDriver.cuMemcpyDtoHAsync(countersHost.pointer(), counters.ptr(), 4L * counterCount, s),
-                "cuMemcpyDtoHAsync");
-    }
-
-    static int blocks(long items) {
-        return (int) Math.max(1, (items + Launcher.BLOCK - 1) / Launcher.BLOCK);
+        check(cuMemcpyDtoHAsync(countersHost.pointer(), counters.address(), 4L * counterCount, s), "cuMemcpyDtoHAsync");
     }
 
     private void fillControl(List<CudaStream> streams, boolean[] keyframes) {
@@ -435,9 +485,10 @@ final class BatchRunner implements AutoCloseable {
                 if (m == LayerMode.DENSE) denseCams++;
                 partialMask |= !st.outputMaskWhole(i);
                 b.putInt((int) (kf + 4L * (cams * (1 + i) + c)), m.whole() ? 1 : 0);
-                long committed = !step.detects() ? 0L
+                // a dense batch's streams keep no committed state: nothing reads it in a dense pass
+                long committed = !step.detects() || mode == Mode.DENSE ? 0L
                         : m == LayerMode.DENSE ? st.value(step.inSlot(0)).address() : st.committed(i).address();
-                long detected = step.detects() ? st.detected(i).address() : 0L;
+                long detected = step.detects() && mode != Mode.DENSE ? st.detected(i).address() : 0L;
                 long freshAt = fresh[i] == null ? 0L
                         : fresh[i].address((long) c * plan.elementBytes() * plan.slots()[step.outSlot()].size());
                 b.putLong(8 * ((2 * slotCount + i) * cams + c), committed);
@@ -499,8 +550,8 @@ final class BatchRunner implements AutoCloseable {
             int[] updated = new int[stepCount];
             int[] detected = new int[stepCount];
             for (int s = 0; s < stepCount; s++) {
-                updated[s] = counts.getInt(4 * (stepCount + s * cams + c));
-                detected[s] = counts.getInt(4 * (stepCount + (stepCount + s) * cams + c));
+                updated[s] = counts.getInt(4 * (2 * stepCount + s * cams + c));
+                detected[s] = counts.getInt(4 * (2 * stepCount + (stepCount + s) * cams + c));
             }
             int[] firstNonFinite = new int[plan.inputSlots().length];
             for (int i = 0; i < firstNonFinite.length; i++) {
@@ -514,10 +565,13 @@ final class BatchRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        graphs.values().forEach(JCudaDriver::cuGraphExecDestroy);
+        graphs.values().forEach(GraphCapture::destroy);
         graphs.clear();
-        JCudaDriver.cuEventDestroy(started);
-        JCudaDriver.cuEventDestroy(finished);
+        cuEventDestroy(started);
+        cuEventDestroy(finished);
+        for (DenseConvolution c : denseConvolutions) if (c != null) c.close();
+        pool.release(gathered);
+        pool.release(products);
         pool.release(control);
         pool.release(counters);
         pool.release(hostStage);

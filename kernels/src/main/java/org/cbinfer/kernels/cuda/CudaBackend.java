@@ -1,5 +1,9 @@
 package org.cbinfer.kernels.cuda;
 
+import static org.bytedeco.cuda.global.cudart.CU_STREAM_NON_BLOCKING;
+import static org.bytedeco.cuda.global.cudart.cuStreamCreate;
+import static org.bytedeco.cuda.global.cudart.cuStreamDestroy;
+import static org.bytedeco.cuda.global.cudart.cuStreamSynchronize;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.util.ArrayList;
@@ -10,9 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import jcuda.driver.CUstream;
-import jcuda.driver.CUstream_flags;
-import jcuda.driver.JCudaDriver;
+import org.bytedeco.cuda.cudart.CUstream_st;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.backend.Precision;
@@ -35,10 +37,12 @@ import org.cbinfer.kernels.tensor.Shapes;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
- * The change-based engine on one CUDA GPU (ALGORITHM.md, as {@link ChangeBasedEngine} computes it on the CPU):
+ * The change-based engine on one CUDA GPU (docs/algorithm.md, as {@link ChangeBasedEngine} computes it on the CPU):
  * cameras' state lives in device memory, a micro-batch of cameras runs as one launch sequence per frame (one
- * list of affected positions per layer for all of them), replayed as a CUDA graph. Several backends may share
- * a GPU: each has its own CUDA stream and memory pool in the device's one context.
+ * list of affected positions per layer for all of them), replayed as a CUDA graph. NVIDIA's libraries do the dense
+ * arithmetic (cuBLASLt the GEMM of the changed positions' rows, cuDNN the dense passes); the project's kernels do
+ * what no library does (change detection, dilation, compaction, gather and scatter). Several backends may share a
+ * GPU: each has its own CUDA stream, library handles and memory pool in the device's one context.
  *
  * <p>Open with {@code Backend.builder().kind(CUDA)}. Not thread-safe: one thread drives a backend.
  */
@@ -52,24 +56,29 @@ public final class CudaBackend implements Backend {
     private final boolean recursive;
     private final DenseFallback fallback;
     private final Precision precision;
+    private final long gatherBudget;
     private final CudaDevice device;
-    private final CUstream stream = new CUstream();
+    private final CUstream_st stream = new CUstream_st();
     private final Launcher launcher;
+    private final GraphCapture graphCapture;
+    private final Libraries libraries;
     private final DeviceMemoryPool pool = new DeviceMemoryPool();
     private final Transfers transfers;
     private final PlanCache cpuPlans;
     private final Map<CpuPlan, CudaPlan> plans = new HashMap<>();
-    private final Map<CudaPlan, List<CudaStream>> denseStreams = new HashMap<>();
+    private final Map<DenseKey, DenseBatch> denseBatches = new HashMap<>();
     private final LinkedHashMap<RunnerKey, BatchRunner> runners = new LinkedHashMap<>(16, 0.75f, true);
     private boolean closed;
 
     private record RunnerKey(CudaPlan plan, int cams, BatchRunner.Mode mode, boolean images) {}
 
+    private record DenseKey(CudaPlan plan, int cams) {}
+
     /** Frames of one plan that run together: with images, also of one pixel scale (one lookup table a batch). */
     private record Group(CudaPlan plan, ImageTensors.Scale scale) {}
 
     private CudaBackend(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback, int deviceIndex,
-                        Precision precision) {
+                        Precision precision, long gatherBudget) {
         this.graph = GraphOptimizer.optimize(graph);
         ChangeBasedEngine.checkLayerNames(this.graph, thresholds);
         ChangeBasedEngine.checkLayerNames(this.graph, fallback.layers().keySet(), "break-even fractions");
@@ -77,9 +86,12 @@ public final class CudaBackend implements Backend {
         this.recursive = recursive;
         this.fallback = fallback;
         this.precision = precision;
+        this.gatherBudget = gatherBudget;
         this.device = CudaDevice.get(deviceIndex);
-        check(JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-        this.launcher = new Launcher(device, stream);
+        check(cuStreamCreate(stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+        this.launcher = new Launcher(device, stream, precision);
+        this.graphCapture = new GraphCapture(launcher);
+        this.libraries = new Libraries();
         this.transfers = new Transfers(launcher, pool, precision);
         this.cpuPlans = new PlanCache(this.graph);
     }
@@ -87,11 +99,13 @@ public final class CudaBackend implements Backend {
     /**
      * Opens a backend on a GPU.
      *
-     * @throws CudaException when CUDA, the GPU or the kernels are unavailable (the message says which)
+     * @param gatherBudget device memory (bytes) for a batch's gathered GEMM rows at once
+     * @throws CudaException when CUDA, NVIDIA's libraries, the GPU or the kernels are unavailable (the message says
+     *     which)
      */
     public static CudaBackend open(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback,
-                                   int deviceIndex, Precision precision) {
-        return new CudaBackend(graph, thresholds, recursive, fallback, deviceIndex, precision);
+                                   int deviceIndex, Precision precision, long gatherBudget) {
+        return new CudaBackend(graph, thresholds, recursive, fallback, deviceIndex, precision, gatherBudget);
     }
 
     @Override
@@ -296,7 +310,8 @@ public final class CudaBackend implements Backend {
             Frames.Batch batch = Frames.of(graph, inputs).batch(all);
             boolean[] keyframes = new boolean[cameras], none = new boolean[cameras];
             Arrays.fill(keyframes, true);
-            try (BatchRunner runner = new BatchRunner(p, cameras, BatchRunner.Mode.CHANGE_BASED, false, launcher, pool)) {
+            try (BatchRunner runner = new BatchRunner(p, cameras, BatchRunner.Mode.CHANGE_BASED, false, launcher, graphCapture,
+                    pool, null)) {
                 runner.run(streams, batch, keyframes);
                 double[] t1 = runner.stepMillis(streams, keyframes, BREAK_EVEN_REPS);
                 runner.run(streams, batch, none);  // the same frames again: nothing changes
@@ -345,8 +360,9 @@ public final class CudaBackend implements Backend {
             List<Integer> all = group.getValue();
             for (int from = 0; from < all.size(); from += MAX_BATCH) {
                 List<Integer> chunk = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
-                BatchRunner.CameraResult[] out = runner(p, chunk.size(), BatchRunner.Mode.DENSE, frames.images())
-                        .run(denseStreams(p, chunk.size()), frames.batch(chunk), new boolean[chunk.size()]);
+                BatchRunner runner = runner(p, chunk.size(), BatchRunner.Mode.DENSE, frames.images());
+                BatchRunner.CameraResult[] out = runner.run(denseBatch(p, chunk.size()).streams(), frames.batch(chunk),
+                        new boolean[chunk.size()]);
                 rejectNonFinite(out, chunk, frames);
                 for (int k = 0; k < chunk.size(); k++) results.set(chunk.get(k), out[k].outputs());
             }
@@ -354,15 +370,9 @@ public final class CudaBackend implements Backend {
         return results;
     }
 
-    /** Value buffers for dense passes (their state is never read), as many as the largest batch asked for. */
-    private List<CudaStream> denseStreams(CudaPlan p, int n) {
-        List<CudaStream> list = denseStreams.computeIfAbsent(p, k -> new ArrayList<>());
-        while (list.size() < n) {
-            CudaStream s = new CudaStream(this);
-            s.bind(p);
-            list.add(s);
-        }
-        return list.subList(0, n);
+    /** Value buffers for dense passes of {@code n} frames (their state is never read), back to back per value. */
+    private DenseBatch denseBatch(CudaPlan p, int n) {
+        return denseBatches.computeIfAbsent(new DenseKey(p, n), k -> new DenseBatch(this, p, n));
     }
 
     /** The CPU backend's error for the first frame of the batch (in batch order) that held a non-finite value. */
@@ -379,7 +389,7 @@ public final class CudaBackend implements Backend {
     }
 
     private CudaPlan plan(CpuPlan cpu) {
-        return plans.computeIfAbsent(cpu, c -> new CudaPlan(c, precision, thresholds, recursive, transfers, pool));
+        return plans.computeIfAbsent(cpu, c -> new CudaPlan(c, precision, thresholds, recursive, gatherBudget, transfers, pool, libraries));
     }
 
     private BatchRunner runner(CudaPlan p, int cams, BatchRunner.Mode mode, boolean images) {
@@ -391,7 +401,8 @@ public final class CudaBackend implements Backend {
                 eldest.getValue().close();
                 runners.remove(eldest.getKey());
             }
-            r = new BatchRunner(p, cams, mode, images, launcher, pool);
+            r = new BatchRunner(p, cams, mode, images, launcher, graphCapture, pool,
+                    mode == BatchRunner.Mode.DENSE ? denseBatch(p, cams).streams() : null);
             runners.put(key, r);
         }
         return r;
@@ -422,14 +433,17 @@ public final class CudaBackend implements Backend {
     public void close() {
         if (closed) return;
         device.makeCurrent();
-        JCudaDriver.cuStreamSynchronize(stream);
+        cuStreamSynchronize(stream);
         runners.values().forEach(BatchRunner::close);
         runners.clear();
-        denseStreams.values().forEach(l -> l.forEach(CudaStream::close));
+        denseBatches.values().forEach(DenseBatch::close);
         plans.values().forEach(CudaPlan::close);
         transfers.close();
+        graphCapture.close();
+        libraries.close();
+        launcher.close();
         pool.close();
-        JCudaDriver.cuStreamDestroy(stream);
+        cuStreamDestroy(stream);
         closed = true;
     }
 }

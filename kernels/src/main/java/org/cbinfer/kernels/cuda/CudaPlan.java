@@ -24,25 +24,31 @@ import org.cbinfer.kernels.graph.ops.Unary;
  * one CUDA graph); a change-based op without a GPU form is refused.
  */
 final class CudaPlan implements AutoCloseable {
-    /** Positions per image a list entry can address (24 bits; the camera takes the top 8). */
-    static final int MAX_PLANE = 1 << 24;
+    /** Positions per image a list entry can address (the camera takes the bits above). */
+    static final int MAX_PLANE = KernelConstants.MAX_PLANE;
 
     private final CpuPlan cpu;
     private final Precision precision;
     private final boolean recursive;
+    private final long gatherBudget;
     private final SlotLayout[] slots;
     private final List<CudaStep> steps = new ArrayList<>();
     private final DeviceBuffer[] constants;
     private final DeviceBuffer zeroMask;
     private final DeviceMemoryPool pool;
+    private final Transfers transfers;
+    private final Libraries libraries;
     private final boolean capturable;
 
-    CudaPlan(CpuPlan cpu, Precision precision, Thresholds thresholds, boolean recursive, Transfers transfers,
-             DeviceMemoryPool pool) {
+    CudaPlan(CpuPlan cpu, Precision precision, Thresholds thresholds, boolean recursive, long gatherBudget,
+             Transfers transfers, DeviceMemoryPool pool, Libraries libraries) {
         this.cpu = cpu;
         this.precision = precision;
         this.recursive = recursive;
+        this.gatherBudget = gatherBudget;
         this.pool = pool;
+        this.transfers = transfers;
+        this.libraries = libraries;
         this.slots = new SlotLayout[cpu.slotCount()];
         java.util.Set<Integer> constantSlots = new java.util.HashSet<>();
         cpu.graph().constants().keySet().forEach(c -> constantSlots.add(cpu.slot(c)));
@@ -133,13 +139,22 @@ final class CudaPlan implements AutoCloseable {
         return recursive;
     }
 
+    /** Bytes of gathered GEMM rows a batch may hold at once. */
+    long gatherBudget() {
+        return gatherBudget;
+    }
+
     int elementBytes() {
         return precision == Precision.FP16 ? 2 : 4;
     }
 
-    /** Kernel-name suffix of the element type. */
-    String suffix() {
-        return precision == Precision.FP16 ? "_f16" : "_f32";
+    /** Uploads of weights and tables (plan time). */
+    Transfers transfers() {
+        return transfers;
+    }
+
+    Libraries libraries() {
+        return libraries;
     }
 
     /** False when a step runs on the host. */

@@ -18,6 +18,9 @@ abstract class CudaStep implements AutoCloseable {
 
     abstract void enqueue(BatchRunner run);
 
+    /** Readies what a runner needs of this step before its first frame is captured (library algorithms). */
+    void prepare(BatchRunner run) {}
+
     /** True for change-based convolutions: they keep a committed input and a detection mask per camera. */
     boolean detects() {
         return false;

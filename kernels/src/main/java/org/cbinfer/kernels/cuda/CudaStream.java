@@ -22,6 +22,8 @@ final class CudaStream implements BackendStream {
     private DeviceBuffer[] detected;
     /** Per plan step: how a change-based convolution computes this stream's next frame. */
     private LayerMode[] modes;
+    /** True when the value buffers are views into a {@link DenseBatch}'s arena, which owns them. */
+    private boolean valueViews;
     /** Per plan step: whether the step's output mask marks every position (its last frame computed it whole). */
     private boolean[] wholeMasks;
     private long frames;
@@ -38,6 +40,29 @@ final class CudaStream implements BackendStream {
 
     CudaPlan plan() {
         return plan;
+    }
+
+    /**
+     * Binds a stream of a dense batch: its values are the given views (camera c's slice of each value of the batch),
+     * it has masks of its own and no committed state (a dense pass detects nothing).
+     */
+    void bindViews(CudaPlan p, DeviceBuffer[] valueViews) {
+        requireOpen();
+        release();
+        DeviceMemoryPool pool = p.pool();
+        values = valueViews;
+        masks = new DeviceBuffer[valueViews.length];
+        for (int s = 0; s < valueViews.length; s++) {
+            if (!p.slots()[s].constant()) masks[s] = pool.allocateZeroed(p.slots()[s].plane());
+        }
+        committed = new DeviceBuffer[p.steps().size()];
+        detected = new DeviceBuffer[p.steps().size()];
+        modes = new LayerMode[p.steps().size()];
+        Arrays.fill(modes, LayerMode.CHANGE_BASED);
+        wholeMasks = new boolean[p.steps().size()];
+        this.valueViews = true;
+        plan = p;
+        keyframeRequested = true;
     }
 
     /** Allocates this stream's buffers for a plan (releasing those of the previous one); the next frame is a keyframe. */
@@ -65,6 +90,7 @@ final class CudaStream implements BackendStream {
         modes = new LayerMode[p.steps().size()];
         Arrays.fill(modes, LayerMode.CHANGE_BASED);
         wholeMasks = new boolean[p.steps().size()];
+        valueViews = false;
         plan = p;
         keyframeRequested = true;
     }
@@ -162,7 +188,8 @@ final class CudaStream implements BackendStream {
     private void release() {
         if (plan == null) return;
         DeviceMemoryPool pool = plan.pool();
-        for (DeviceBuffer[] group : new DeviceBuffer[][] {values, masks, committed, detected}) {
+        for (DeviceBuffer[] group : new DeviceBuffer[][] {valueViews ? null : values, masks, committed, detected}) {
+            if (group == null) continue;
             for (DeviceBuffer b : group) pool.release(b);
         }
         values = masks = committed = detected = null;

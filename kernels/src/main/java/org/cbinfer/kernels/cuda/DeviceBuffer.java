@@ -1,18 +1,10 @@
 package org.cbinfer.kernels.cuda;
 
-import jcuda.driver.CUdeviceptr;
-
 /**
- * A block of device memory from a {@link DeviceMemoryPool}; {@code address} is its device address, which
- * kernels receive directly and pointer tables hold.
+ * A block of device memory from a {@link DeviceMemoryPool}: its device address, which kernels, copies and library
+ * calls receive directly and pointer tables hold, and its size.
  */
-record DeviceBuffer(CUdeviceptr ptr, long bytes, long address) {
-    /** The driver handle of the address {@code offset} bytes in, for copies. */
-    CUdeviceptr at(long offset) {
-        if (offset < 0 || offset > bytes) throw new IndexOutOfBoundsException(offset + " outside " + bytes + " bytes");
-        return ptr.withByteOffset(offset);
-    }
-
+record DeviceBuffer(long address, long bytes) {
     /** The device address {@code offset} bytes in. */
     long address(long offset) {
         if (offset < 0 || offset > bytes) throw new IndexOutOfBoundsException(offset + " outside " + bytes + " bytes");

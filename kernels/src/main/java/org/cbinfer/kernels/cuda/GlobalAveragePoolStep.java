@@ -24,9 +24,10 @@ final class GlobalAveragePoolStep extends CudaStep {
         Launcher l = run.launcher();
         SlotLayout in = plan.slots()[inSlot(0)];
         SlotLayout out = plan.slots()[outSlot()];
-        l.launch("global_average_pool" + plan.suffix(), BatchRunner.blocks(in.channels()), run.cams(), Launcher.BLOCK,
-                run.val(inSlot(0)), run.fresh(index), in.channels(), in.plane());
-        l.launch("diff_copy" + plan.suffix(), BatchRunner.blocks(out.plane()), run.cams(), Launcher.BLOCK, run.fresh(index),
-                run.val(outSlot()), run.mask(outSlot()), run.keyframes(), run.updated(index), out.channels(), out.plane());
+        l.launch(Kernels.GLOBAL_AVERAGE_POOL, Launcher.blocks(in.channels()), run.cams(), Launcher.BLOCK,
+                new Kernels.GlobalAveragePool(run.val(inSlot(0)), run.fresh(index), in.channels(), in.plane()));
+        l.launch(Kernels.DIFF_COPY, Launcher.blocks(out.plane()), run.cams(), Launcher.BLOCK, new Kernels.DiffCopy(
+                run.fresh(index), run.val(outSlot()), run.mask(outSlot()), run.keyframes(), run.updated(index),
+                out.channels(), out.plane()));
     }
 }

@@ -1,9 +1,10 @@
 package org.cbinfer.kernels.cuda;
 
+import static org.bytedeco.cuda.global.cudart.cuMemcpyDtoHAsync;
+import static org.bytedeco.cuda.global.cudart.cuMemcpyHtoDAsync;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.nio.FloatBuffer;
-import jcuda.driver.JCudaDriver;
 import org.cbinfer.kernels.cpu.CpuPlan;
 
 /**
@@ -42,10 +43,10 @@ final class HostStep extends CudaStep {
                 continue;
             }
             int size = (int) in.size();
-            l.launch("store_output" + plan.suffix(), l.blocksFor(in.size(), 4), cams, Launcher.BLOCK, run.val(ins[k]),
-                    run.hostStage().address(), in.channels(), in.plane());
-            check(JCudaDriver.cuMemcpyDtoHAsync(run.hostStageHost().pointer(), run.hostStage().ptr(), 4L * cams * size,
-                    l.stream()), "cuMemcpyDtoHAsync");
+            l.launch(Kernels.STORE_OUTPUT, l.blocksFor(in.size(), 4), cams, Launcher.BLOCK,
+                    new Kernels.StoreOutput(run.val(ins[k]), run.hostStage().address(), in.channels(), in.plane()));
+            check(cuMemcpyDtoHAsync(run.hostStageHost().pointer(), run.hostStage().address(), 4L * cams * size, l.stream()),
+                    "cuMemcpyDtoHAsync");
             run.synchronize();
             for (int c = 0; c < cams; c++) {
                 inputs[c][k] = new float[size];
@@ -59,11 +60,11 @@ final class HostStep extends CudaStep {
             cpu.kernel().compute(inputs[c], result, null, 0);
             stage.put(c * size, result, 0, size);
         }
-        check(JCudaDriver.cuMemcpyHtoDAsync(run.hostStage().ptr(), run.hostStageHost().pointer(), 4L * cams * size,
-                l.stream()), "cuMemcpyHtoDAsync");
-        l.launch("load_input" + plan.suffix(), BatchRunner.blocks(out.plane()), cams, Launcher.BLOCK,
+        check(cuMemcpyHtoDAsync(run.hostStage().address(), run.hostStageHost().pointer(), 4L * cams * size, l.stream()),
+                "cuMemcpyHtoDAsync");
+        l.launch(Kernels.LOAD_INPUT, Launcher.blocks(out.plane()), cams, Launcher.BLOCK, new Kernels.LoadInput(
                 run.hostStage().address(), run.val(outSlot()), run.mask(outSlot()), run.keyframes(), run.updated(index),
-                Launcher.NULL, out.channels(), out.plane());
+                Launcher.NULL, out.channels(), out.plane()));
         // The staging buffer is reused by the next host step: its upload must be done first.
         run.synchronize();
     }

@@ -1,11 +1,13 @@
 package org.cbinfer.kernels.cuda;
 
+import static org.bytedeco.cuda.global.cudart.cuMemFreeHost;
+import static org.bytedeco.cuda.global.cudart.cuMemHostAlloc;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import jcuda.Pointer;
-import jcuda.driver.JCudaDriver;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Page-locked host memory for staging frames and results: copies from it run at full PCIe speed and can be
@@ -18,16 +20,12 @@ final class PinnedBuffer implements AutoCloseable {
 
     PinnedBuffer(long bytes) {
         this.bytes = Math.max(bytes, 16);
-        check(JCudaDriver.cuMemHostAlloc(host, this.bytes, 0), "cuMemHostAlloc(" + this.bytes + " bytes)");
-        this.view = host.getByteBuffer(0, this.bytes).order(ByteOrder.nativeOrder());
+        check(cuMemHostAlloc(host, this.bytes, 0), "cuMemHostAlloc(" + this.bytes + " bytes)");
+        this.view = new BytePointer(host).capacity(this.bytes).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     Pointer pointer() {
         return host;
-    }
-
-    Pointer pointer(long offset) {
-        return host.withByteOffset(offset);
     }
 
     /** A native-order view of the whole buffer (position 0; callers use absolute access or duplicate()). */
@@ -41,6 +39,6 @@ final class PinnedBuffer implements AutoCloseable {
 
     @Override
     public void close() {
-        JCudaDriver.cuMemFreeHost(host);
+        cuMemFreeHost(host);
     }
 }

@@ -18,8 +18,12 @@ import org.cbinfer.kernels.tensor.Shapes;
 final class PointwiseStep extends CudaStep {
     /** Enqueues the values' computation. */
     private interface Compute {
-        void enqueue(BatchRunner run, Launcher l, String suffix);
+        void enqueue(BatchRunner run, Launcher l);
     }
+
+    /** The binary operators combine() in elementwise.cuh computes. */
+    private static final java.util.Set<Binary.Kind> GPU_BINARY = java.util.EnumSet.of(Binary.Kind.ADD, Binary.Kind.SUB,
+            Binary.Kind.MUL, Binary.Kind.DIV, Binary.Kind.PRELU);
 
     private final CudaPlan plan;
     private final Compute compute;
@@ -42,7 +46,8 @@ final class PointwiseStep extends CudaStep {
             if (!l.constant() && l.plane() != out.plane() && l.plane() != 1) return false;
         }
         if (step.node().op() instanceof Unary) return true;
-        if (step.node().op() instanceof Binary) {
+        if (step.node().op() instanceof Binary b) {
+            if (!GPU_BINARY.contains(b.kind())) return false;
             for (int[] s : step.inputShapes()) if (broadcastPeriod(s, out) < 0) return false;
             return true;
         }
@@ -68,9 +73,9 @@ final class PointwiseStep extends CudaStep {
     static PointwiseStep unary(int index, CpuPlan.Step cpu, Unary op, CudaPlan plan) {
         Activation a = op.activation();
         long n = plan.slots()[cpu.outputSlot()].size();
-        return new PointwiseStep(index, cpu, plan, (run, l, sfx) -> l.launch("unary" + sfx, l.blocksFor(n, 8), run.cams(),
-                Launcher.BLOCK, run.val(cpu.inputSlots()[0]), run.val(cpu.outputSlot()), n, a.kind().ordinal(), a.alpha(),
-                a.beta()));
+        return new PointwiseStep(index, cpu, plan, (run, l) -> l.launch(Kernels.UNARY, l.blocksFor(n, 8), run.cams(),
+                Launcher.BLOCK, new Kernels.Unary(run.val(cpu.inputSlots()[0]), run.val(cpu.outputSlot()), n,
+                        a.kind().ordinal(), a.alpha(), a.beta())));
     }
 
     static PointwiseStep binary(int index, CpuPlan.Step cpu, Binary op, CudaPlan plan) {
@@ -78,19 +83,20 @@ final class PointwiseStep extends CudaStep {
         long n = out.size();
         long aPeriod = broadcastPeriod(cpu.inputShapes()[0], out);
         long bPeriod = broadcastPeriod(cpu.inputShapes()[1], out);
-        return new PointwiseStep(index, cpu, plan, (run, l, sfx) -> l.launch("binary" + sfx, l.blocksFor(n, 8), run.cams(),
-                Launcher.BLOCK, run.val(cpu.inputSlots()[0]), aPeriod, run.val(cpu.inputSlots()[1]), bPeriod,
-                run.val(cpu.outputSlot()), n, op.kind().ordinal()));
+        return new PointwiseStep(index, cpu, plan, (run, l) -> l.launch(Kernels.BINARY, l.blocksFor(n, 8), run.cams(),
+                Launcher.BLOCK, new Kernels.Binary(run.val(cpu.inputSlots()[0]), aPeriod, run.val(cpu.inputSlots()[1]),
+                        bPeriod, run.val(cpu.outputSlot()), n, op.kind().ordinal())));
     }
 
     static PointwiseStep concat(int index, CpuPlan.Step cpu, CudaPlan plan) {
         SlotLayout out = plan.slots()[cpu.outputSlot()];
-        return new PointwiseStep(index, cpu, plan, (run, l, sfx) -> {
+        return new PointwiseStep(index, cpu, plan, (run, l) -> {
             int offset = 0;
             for (int i = 0; i < cpu.inputSlots().length; i++) {
                 int c = cpu.inputShapes()[i][1];
-                l.launch("concat_channels" + sfx, l.blocksFor((long) out.plane() * c, 8), run.cams(), Launcher.BLOCK,
-                        run.val(cpu.inputSlots()[i]), run.val(cpu.outputSlot()), out.plane(), c, out.channels(), offset);
+                l.launch(Kernels.CONCAT_CHANNELS, l.blocksFor((long) out.plane() * c, 8), run.cams(), Launcher.BLOCK,
+                        new Kernels.ConcatChannels(run.val(cpu.inputSlots()[i]), run.val(cpu.outputSlot()), out.plane(), c,
+                                out.channels(), offset));
                 offset += c;
             }
         });
@@ -100,7 +106,7 @@ final class PointwiseStep extends CudaStep {
     void enqueue(BatchRunner run) {
         Launcher l = run.launcher();
         if (run.mode() == BatchRunner.Mode.CHANGE_BASED) unionMasks(run, l);
-        compute.enqueue(run, l, plan.suffix());
+        compute.enqueue(run, l);
     }
 
     /** The output mask: union of the changing inputs' masks, four per launch. */
@@ -110,22 +116,21 @@ final class PointwiseStep extends CudaStep {
         for (int in : cpu.inputSlots()) if (!plan.slots()[in].constant()) changing.add(in);
         int launches = Math.max(1, (changing.size() + 3) / 4);
         for (int k = 0; k < launches; k++) {
-            Object[] args = new Object[13];
+            long[] masks = new long[4];
+            int[] planes = new int[4];
             int n = 0;
             for (int j = 0; j < 4; j++) {
                 int i = 4 * k + j;
-                boolean present = i < changing.size();
-                args[2 * j] = present ? run.mask(changing.get(i)) : Launcher.NULL;
-                args[2 * j + 1] = present ? plan.slots()[changing.get(i)].plane() : 0;
-                if (present) n++;
+                if (i < changing.size()) {
+                    masks[j] = run.mask(changing.get(i));
+                    planes[j] = plan.slots()[changing.get(i)].plane();
+                    n++;
+                }
             }
             boolean last = k == launches - 1;
-            args[8] = n;
-            args[9] = k > 0 ? 1 : 0;
-            args[10] = run.mask(outSlot());
-            args[11] = out.plane();
-            args[12] = last ? run.updated(index) : Launcher.NULL;
-            l.launch("mask_union_u8", BatchRunner.blocks(out.plane()), run.cams(), Launcher.BLOCK, args);
+            l.launch(Kernels.MASK_UNION, Launcher.blocks(out.plane()), run.cams(), Launcher.BLOCK, new Kernels.MaskUnion(
+                    masks[0], planes[0], masks[1], planes[1], masks[2], planes[2], masks[3], planes[3], n, k > 0 ? 1 : 0,
+                    run.mask(outSlot()), out.plane(), last ? run.updated(index) : Launcher.NULL));
         }
     }
 }

@@ -23,13 +23,10 @@ final class PoolStep extends WindowStep {
     }
 
     @Override
-    String kernel() {
-        return "pool";
-    }
-
-    @Override
-    Object[] extraArgs() {
-        return new Object[] {max ? 1 : 0, rowDivisors.address(), colDivisors.address()};
+    void launch(Launcher l, int blocks, long inputs, long outputs, long list, long count, int fixed, Window w) {
+        l.launch(Kernels.POOL, blocks, 1, Launcher.BLOCK, new Kernels.Pool(inputs, outputs, list, count, fixed, w.outPlane(),
+                w.rowTaps(), w.tapsY(), w.columnTaps(), w.tapsX(), w.inWidth(), w.outWidth(), w.channels(), max ? 1 : 0,
+                rowDivisors.address(), colDivisors.address()));
     }
 
     @Override

@@ -24,13 +24,10 @@ final class ResizeStep extends WindowStep {
     }
 
     @Override
-    String kernel() {
-        return "resize";
-    }
-
-    @Override
-    Object[] extraArgs() {
-        return new Object[] {rowWeights.address(), colWeights.address()};
+    void launch(Launcher l, int blocks, long inputs, long outputs, long list, long count, int fixed, Window w) {
+        l.launch(Kernels.RESIZE, blocks, 1, Launcher.BLOCK, new Kernels.Resize(inputs, outputs, list, count, fixed,
+                w.outPlane(), w.rowTaps(), w.tapsY(), w.columnTaps(), w.tapsX(), w.inWidth(), w.outWidth(), w.channels(),
+                rowWeights.address(), colWeights.address()));
     }
 
     @Override

@@ -1,10 +1,13 @@
 package org.cbinfer.kernels.cuda;
 
+import static org.bytedeco.cuda.global.cudart.cuMemcpyDtoHAsync;
+import static org.bytedeco.cuda.global.cudart.cuMemcpyHtoD;
+import static org.bytedeco.cuda.global.cudart.cuStreamSynchronize;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.nio.FloatBuffer;
-import jcuda.Pointer;
-import jcuda.driver.JCudaDriver;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.cbinfer.kernels.backend.Precision;
 
 /**
@@ -33,10 +36,6 @@ final class Transfers implements AutoCloseable {
         this.controlHost = new PinnedBuffer(32);
     }
 
-    private String suffix() {
-        return precision == Precision.FP16 ? "_f16" : "_f32";
-    }
-
     int elementBytes() {
         return precision == Precision.FP16 ? 2 : 4;
     }
@@ -44,13 +43,17 @@ final class Transfers implements AutoCloseable {
     /** A new device buffer holding fp32 values as they are (weights, biases). */
     DeviceBuffer floats(float[] data) {
         DeviceBuffer b = pool.allocate(4L * data.length);
-        check(JCudaDriver.cuMemcpyHtoD(b.ptr(), Pointer.to(data), 4L * data.length), "cuMemcpyHtoD");
+        try (FloatPointer host = new FloatPointer(data)) {
+            check(cuMemcpyHtoD(b.address(), host, 4L * data.length), "cuMemcpyHtoD");
+        }
         return b;
     }
 
     DeviceBuffer ints(int[] data) {
         DeviceBuffer b = pool.allocate(4L * data.length);
-        check(JCudaDriver.cuMemcpyHtoD(b.ptr(), Pointer.to(data), 4L * data.length), "cuMemcpyHtoD");
+        try (IntPointer host = new IntPointer(data)) {
+            check(cuMemcpyHtoD(b.address(), host, 4L * data.length), "cuMemcpyHtoD");
+        }
         return b;
     }
 
@@ -59,8 +62,8 @@ final class Transfers implements AutoCloseable {
         DeviceBuffer f = floats(data);
         if (precision != Precision.FP16) return f;
         DeviceBuffer h = pool.allocate(2L * data.length);
-        launcher.launch("to_half_f32", launcher.blocksFor(data.length, 8), 1, Launcher.BLOCK, f.address(), h.address(),
-                (long) data.length);
+        launcher.launch(Kernels.TO_HALF, launcher.blocksFor(data.length, 8), 1, Launcher.BLOCK,
+                new Kernels.ToHalf(f.address(), h.address(), data.length));
         sync();
         pool.release(f);
         return h;
@@ -73,11 +76,11 @@ final class Transfers implements AutoCloseable {
         }
         ensureStage(layout);
         stageHost.view().asFloatBuffer().put(0, nchw, 0, nchw.length);
-        check(JCudaDriver.cuMemcpyHtoD(stage.ptr(), stageHost.pointer(), 4L * nchw.length), "cuMemcpyHtoD");
+        check(cuMemcpyHtoD(stage.address(), stageHost.pointer(), 4L * nchw.length), "cuMemcpyHtoD");
         fillControl(target);
-        launcher.launch("load_input" + suffix(), BatchRunner.blocks(layout.plane()), 1, Launcher.BLOCK, stage.address(),
-                control.address(0), control.address(8), control.address(16), control.address(20), Launcher.NULL,
-                layout.channels(), layout.plane());
+        launcher.launch(Kernels.LOAD_INPUT, Launcher.blocks(layout.plane()), 1, Launcher.BLOCK, new Kernels.LoadInput(
+                stage.address(), control.address(0), control.address(8), control.address(16), control.address(20),
+                Launcher.NULL, layout.channels(), layout.plane()));
         sync();
     }
 
@@ -85,9 +88,9 @@ final class Transfers implements AutoCloseable {
     float[] download(DeviceBuffer source, SlotLayout layout) {
         ensureStage(layout);
         fillControl(source);
-        launcher.launch("store_output" + suffix(), launcher.blocksFor(layout.size(), 4), 1, Launcher.BLOCK,
-                control.address(0), stage.address(), layout.channels(), layout.plane());
-        check(JCudaDriver.cuMemcpyDtoHAsync(stageHost.pointer(), stage.ptr(), 4L * layout.size(), launcher.stream()),
+        launcher.launch(Kernels.STORE_OUTPUT, launcher.blocksFor(layout.size(), 4), 1, Launcher.BLOCK,
+                new Kernels.StoreOutput(control.address(0), stage.address(), layout.channels(), layout.plane()));
+        check(cuMemcpyDtoHAsync(stageHost.pointer(), stage.address(), 4L * layout.size(), launcher.stream()),
                 "cuMemcpyDtoHAsync");
         sync();
         float[] out = new float[(int) layout.size()];
@@ -102,7 +105,7 @@ final class Transfers implements AutoCloseable {
         b.putLong(8, mask.address());
         b.putInt(16, 1);
         b.putInt(20, 0);
-        check(JCudaDriver.cuMemcpyHtoD(control.ptr(), controlHost.pointer(), 24), "cuMemcpyHtoD");
+        check(cuMemcpyHtoD(control.address(), controlHost.pointer(), 24), "cuMemcpyHtoD");
     }
 
     private void ensureStage(SlotLayout layout) {
@@ -118,7 +121,7 @@ final class Transfers implements AutoCloseable {
     }
 
     private void sync() {
-        check(JCudaDriver.cuStreamSynchronize(launcher.stream()), "cuStreamSynchronize");
+        check(cuStreamSynchronize(launcher.stream()), "cuStreamSynchronize");
     }
 
     @Override

@@ -6,8 +6,8 @@ import org.cbinfer.kernels.plan.AxisMap;
 /**
  * A change-based op whose output position reads a window of input positions given by tap tables (pooling,
  * resize): recomputed at the output positions whose taps hold a changed input (dilation of the input's mask
- * into the batch's position list), one thread per (position, channel). The kernel's parameters start with the
- * values, the list, the tap tables and the sizes; a subclass names the kernel and appends its own.
+ * into the batch's position list), one thread per (position, channel). A subclass launches its kernel with
+ * the geometry all window kernels take and its own parameters.
  */
 abstract class WindowStep extends CudaStep {
     final CudaPlan plan;
@@ -35,11 +35,16 @@ abstract class WindowStep extends CudaStep {
         this.cols = transfers.ints(xs.sources());
     }
 
-    /** The kernel's name without the element-type suffix. */
-    abstract String kernel();
+    /**
+     * Launches the op's kernel on the batch: inputs and outputs are value tables, the positions are those of
+     * {@code list} (its length at {@code count}), or the first {@code fixed} of the batch when the list is null.
+     */
+    abstract void launch(Launcher l, int blocks, long inputs, long outputs, long list, long count, int fixed,
+                         Window w);
 
-    /** The kernel's parameters after the common ones. */
-    abstract Object[] extraArgs();
+    /** The geometry every window kernel takes. */
+    record Window(int outPlane, long rowTaps, int tapsY, long columnTaps, int tapsX, int inWidth, int outWidth,
+                  int channels) {}
 
     @Override
     boolean usesList() {
@@ -53,19 +58,15 @@ abstract class WindowStep extends CudaStep {
         long list = Launcher.NULL, count = Launcher.NULL;
         int fixed = cams * outPlane;
         if (run.mode() == BatchRunner.Mode.CHANGE_BASED) {
-            l.launch("dilate_compact_u8", BatchRunner.blocks(outPlane), cams, Launcher.BLOCK, run.mask(inSlot(0)),
-                    run.mask(outSlot()), run.keyframes(), rows.address(), ty, cols.address(), tx, inW, outH, outW,
-                    run.list(index), run.listCount(index), run.updated(index));
+            l.launch(Kernels.DILATE_COMPACT, Launcher.blocks(outPlane), cams, Launcher.BLOCK, new Kernels.DilateCompact(
+                    run.mask(inSlot(0)), run.mask(outSlot()), run.keyframes(), rows.address(), ty, cols.address(), tx, inW,
+                    outH, outW, run.list(index), run.listCount(index), run.updated(index)));
             list = run.list(index);
             count = run.listCount(index);
             fixed = 0;
         }
-        Object[] common = {run.val(inSlot(0)), run.val(outSlot()), list, count, fixed, outPlane, rows.address(), ty,
-                cols.address(), tx, inW, outW, channels};
-        Object[] extra = extraArgs();
-        Object[] args = java.util.Arrays.copyOf(common, common.length + extra.length);
-        System.arraycopy(extra, 0, args, common.length, extra.length);
-        l.launch(kernel() + plan.suffix(), l.blocksFor((long) cams * outPlane * channels, 16), 1, Launcher.BLOCK, args);
+        launch(l, l.blocksFor((long) cams * outPlane * channels, 16), run.val(inSlot(0)), run.val(outSlot()), list, count,
+                fixed, new Window(outPlane, rows.address(), ty, cols.address(), tx, inW, outW, channels));
     }
 
     @Override

@@ -88,9 +88,8 @@ class CudaOpsTest {
         c.add(new Case("depthwise 3x3 relu6", single("c", conv(r, 8, 8, 3, 1, 1, 8, Padding.SAME, Activation.relu6()))));
         c.add(new Case("depthwise x2 5x5 s2", single("c", conv(r, 8, 16, 5, 2, 1, 8, Padding.SAME, Activation.TANH))));
         c.add(new Case("conv 7x7 s2 valid tanh", single("c", conv(r, 8, 32, 7, 2, 1, 1, Padding.VALID, Activation.TANH))));
-        // the pipelined tensor-core GEMM (channels in whole 16-byte pieces): two 128-wide N tiles, a K tail
-        // (144 = 4.5 x 32), and groups
-        c.add(new Case("conv 3x3 16 -> 136 (pipelined, 2 n-tiles, K tail)", Graph.builder().input("x", INPUT)
+        // channels in whole 16-byte pieces (the gather's widest copies), many output channels
+        c.add(new Case("conv 3x3 16 -> 136 (16-byte gather pieces)", Graph.builder().input("x", INPUT)
                 .node("a", conv(r, 8, 16, 1, 1, 1, 1, Padding.VALID, Activation.RELU), "x")
                 .node("b", conv(r, 16, 136, 3, 1, 1, 1, Padding.SAME, Activation.IDENTITY), "a").output("b").build()));
         // the direct kernel of first layers (at most 4 input channels): 20 outputs = a full and a partial chunk of 16
@@ -100,7 +99,7 @@ class CudaOpsTest {
         c.add(new Case("conv 3x3 dilated 2, 4 -> 16 (few input channels)", Graph.builder().input("x", INPUT)
                 .node("a", conv(r, 8, 4, 1, 1, 1, 1, Padding.VALID, Activation.IDENTITY), "x")
                 .node("b", conv(r, 4, 16, 3, 1, 2, 1, Padding.SAME, Activation.IDENTITY), "a").output("b").build()));
-        c.add(new Case("conv grouped 2, 16 -> 32 (pipelined)", Graph.builder().input("x", INPUT)
+        c.add(new Case("conv grouped 2, 16 -> 32 (16-byte gather pieces)", Graph.builder().input("x", INPUT)
                 .node("a", conv(r, 8, 16, 1, 1, 1, 1, Padding.VALID, Activation.IDENTITY), "x")
                 .node("b", conv(r, 16, 32, 3, 2, 1, 2, Padding.SAME, Activation.relu6()), "a").output("b").build()));
         c.add(new Case("max pool 3x3 s2 same", single("p", new Pool(Pool.Kind.MAX, Window.of(3, 3, 2, Padding.SAME), false,
@@ -109,7 +108,7 @@ class CudaOpsTest {
                 false, false))));
         c.add(new Case("avg pool 2x2 s2 ceil incl", single("p", new Pool(Pool.Kind.AVG, Window.of(2, 2, 2,
                 Padding.symmetric(1, 0)), true, true))));
-        // Deeper: the K loop spans several 32-wide tiles and N several 64-wide tiles; changes pass through
+        // Deeper: wide GEMMs (K up to 1170, N up to 130, odd channel counts gathered by elements); changes pass through
         // pointwise ops, a residual add, a channel concat of five inputs, pooling and a squeeze-excitation block.
         Graph.Builder b = Graph.builder().input("x", INPUT);
         b.node("c1", conv(r, 8, 70, 3, 1, 1, 1, Padding.SAME, Activation.RELU), "x");
@@ -192,6 +191,31 @@ class CudaOpsTest {
             double bound = 2 * cpuDev + tolerance(precision);
             System.out.printf("[gpu ops th %.2f] %-47s %s cpu %.2e gpu %.2e%n", th, c, precision.label(), cpuDev, gpuDev);
             assertTrue(gpuDev <= bound, c + ": GPU deviation " + gpuDev + " > " + bound + " (CPU " + cpuDev + ")");
+        }
+    }
+
+    /**
+     * A batch's rows beyond its gather budget: 64 KiB holds a few hundred rows of this 3x3 layer, so a keyframe and a
+     * busy frame run in several chunks (the captured while loop) and quiet frames in one (the switch picking a small
+     * GEMM); every frame agrees with the CPU.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Precision.class)
+    void framesLargerThanTheGatherBudgetRunInChunks(Precision precision) {
+        Random r = new Random(3);
+        Graph g = single("c", conv(r, 8, 24, 3, 1, 1, 1, Padding.SAME, Activation.RELU));
+        List<Tensor> frames = RandomGraphs.frames(5, INPUT, 8, 0.6f);
+        frames.addAll(RandomGraphs.frames(6, INPUT, 4, 0.02f));
+        try (Backend cpu = cpu(g, 0f); Backend gpu = GpuCheck.gpu(g, 0f, precision, 64 << 10)) {
+            BackendStream gs = gpu.newStream();
+            double worstCb = 0;
+            for (Tensor f : frames) {
+                Map<String, Tensor> in = Map.of("x", f);
+                Map<String, Tensor> ref = cpu.dense(List.of(in)).get(0);
+                worstCb = Math.max(worstCb, worst(ref, gpu.process(List.of(gs), List.of(in)).get(0).outputs()));
+            }
+            System.out.printf("[gpu chunks] %s cb %.2e%n", precision.label(), worstCb);
+            assertTrue(worstCb <= tolerance(precision), "chunked change-based: relative error " + worstCb);
         }
     }
 }

@@ -55,6 +55,12 @@ final class GpuCheck {
                 .precision(p).build();
     }
 
+    /** A GPU backend whose batches hold at most {@code gatherBudget} bytes of gathered GEMM rows at once. */
+    static Backend gpu(Graph g, float threshold, Precision p, long gatherBudget) {
+        return Backend.builder().graph(g).thresholds(Thresholds.uniform(threshold)).kind(BackendBuilder.Kind.CUDA)
+                .precision(p).gatherBudget(gatherBudget).build();
+    }
+
     static double relL2(float[] expected, float[] actual) {
         if (expected.length != actual.length) return Double.POSITIVE_INFINITY;
         double num = 0, den = 0;

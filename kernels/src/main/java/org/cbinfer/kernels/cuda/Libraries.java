@@ -1,0 +1,62 @@
+package org.cbinfer.kernels.cuda;
+
+import static org.cbinfer.kernels.cuda.Cuda.checkCublas;
+import static org.cbinfer.kernels.cuda.Cuda.checkCudnn;
+
+import org.bytedeco.cuda.cublas.cublasLtContext;
+import org.bytedeco.cuda.cudnn.cudnnContext;
+import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * One backend's handles of NVIDIA's libraries - cuDNN for dense convolutions, cuBLASLt for the change-based GEMM - in
+ * the device's primary context, used on the backend's stream (or a graph body's capture stream) and never across
+ * threads. Also the host scalars their calls take.
+ */
+final class Libraries implements AutoCloseable {
+    private final cudnnContext cudnnHandle = new cudnnContext();
+    private final cublasLtContext cublasLtHandle = new cublasLtContext();
+    /** alpha = 1 and beta = 0 of the library calls (computing in fp32: float scalars). */
+    private final FloatPointer one = new FloatPointer(1f);
+    private final FloatPointer zero = new FloatPointer(0f);
+
+    Libraries() {
+        checkCudnn(cudnn.cudnnCreate(cudnnHandle), "cudnnCreate");
+        checkCublas(cublas.cublasLtCreate(cublasLtHandle), "cublasLtCreate");
+    }
+
+    cudnnContext cudnn() {
+        return cudnnHandle;
+    }
+
+    cublasLtContext cublasLt() {
+        return cublasLtHandle;
+    }
+
+    FloatPointer one() {
+        return one;
+    }
+
+    FloatPointer zero() {
+        return zero;
+    }
+
+    /** A JavaCPP pointer holding a device address, for library calls that take {@code void*} device arguments. */
+    static Pointer device(long address) {
+        return new Pointer() {
+            {
+                this.address = address;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        cudnn.cudnnDestroy(cudnnHandle);
+        cublas.cublasLtDestroy(cublasLtHandle);
+        one.close();
+        zero.close();
+    }
+}
