@@ -41,11 +41,11 @@ __device__ void gather_rows(T* const* inputs, T* gathered, const int* __restrict
     const int groupChannels = inChannels / groups;
     const int groupTaps = kernelH * kernelW * groupChannels;
     const int piecesPerGroup = groupLength / E;
-    const long piecesPerRow = (long) groups * piecesPerGroup;
-    const long total = rows * piecesPerRow;
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
-        const long r = i / piecesPerRow;
-        const int j = (int) (i - r * piecesPerRow);
+    const int piecesPerRow = groups * piecesPerGroup;
+    const int total = rows * piecesPerRow;  // a chunk fits the gather budget: 32-bit indices
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < total; i += gridDim.x * blockDim.x) {
+        const int r = i / piecesPerRow;
+        const int j = i - r * piecesPerRow;
         const int g = j / piecesPerGroup;
         const int k = (j - g * piecesPerGroup) * E;
         V piece;
@@ -66,27 +66,29 @@ __device__ void gather_rows(T* const* inputs, T* gathered, const int* __restrict
     }
 }
 
-// Writes the chunk's GEMM products ([rows][outChannels] fp32) to the listed positions of the cameras' outputs:
-// act(product + bias). Thread 0 sets the while loop `moreChunks` (when not 0) to whether entries remain after
+// Writes the chunk's GEMM products (fp32 rows of productStride values: groupStride per group, the first groupOut of
+// them products, the rest padding) to the listed positions of the cameras' outputs: act(product + bias). Thread 0 sets the while loop `moreChunks` (when not 0) to whether entries remain after
 // this chunk.
 template <typename T>
 __device__ void scatter_rows(const float* __restrict__ products, T* const* outputs, const float* __restrict__ bias,
                              const int* __restrict__ list, const int* __restrict__ listCount, int fixedCount,
                              const int* __restrict__ chunkCounter, int chunkBase, int chunkRows, int outPlane,
-                             int outChannels, int activation, float alpha, float beta,
-                             cudaGraphConditionalHandle moreChunks) {
+                             int outChannels, int groupOut, int groupStride, int productStride, int activation,
+                             float alpha, float beta, cudaGraphConditionalHandle moreChunks) {
     long first;
     const int rows = chunk_rows(listCount, fixedCount, chunkCounter, chunkBase, chunkRows, first);
     if (moreChunks != 0 && blockIdx.x == 0 && threadIdx.x == 0) {
         cudaGraphSetConditional(moreChunks, entry_count(listCount, fixedCount) > first + chunkRows ? 1u : 0u);
     }
-    const long total = (long) rows * outChannels;
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
-        const long r = i / outChannels;
-        const int c = (int) (i - r * outChannels);
+    const int total = rows * outChannels;  // a chunk's products fit the gather budget: 32-bit indices
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < total; i += gridDim.x * blockDim.x) {
+        const int r = i / outChannels;
+        const int c = i - r * outChannels;
+        const int g = c / groupOut;
         int cam, pos;
         decode_entry(list, first + r, outPlane, cam, pos);
-        store_f(&outputs[cam][(size_t) pos * outChannels + c], activate(products[i] + bias[c], activation, alpha, beta));
+        const float v = products[(size_t) r * productStride + g * groupStride + (c - g * groupOut)];
+        store_f(&outputs[cam][(size_t) pos * outChannels + c], activate(v + bias[c], activation, alpha, beta));
     }
 }
 
@@ -208,9 +210,10 @@ CB_TYPED(gather_rows_by,
 CB_TYPED(scatter_rows,
          (const float* products, T* const* outputs, const float* bias, const int* list, const int* listCount,
           int fixedCount, const int* chunkCounter, int chunkBase, int chunkRows, int outPlane, int outChannels,
-          int activation, float alpha, float beta, unsigned long long moreChunks),
+          int groupOut, int groupStride, int productStride, int activation, float alpha, float beta,
+          unsigned long long moreChunks),
          (products, outputs, bias, list, listCount, fixedCount, chunkCounter, chunkBase, chunkRows, outPlane,
-          outChannels, activation, alpha, beta, moreChunks))
+          outChannels, groupOut, groupStride, productStride, activation, alpha, beta, moreChunks))
 CB_TYPED(conv_small,
          (T* const* inputs, T* const* outputs, const float* weights, const float* bias, const int* list,
           const int* listCount, int fixedCount, int outPlane, const int* rowTaps, const int* columnTaps, int kernelH,

@@ -47,9 +47,14 @@ __device__ void concat_channels(T* const* inputs, T* const* outputs, int plane, 
 template <typename T>
 __device__ void bias_activate(T* values, long count, int channels, const float* __restrict__ bias, int activation,
                               float alpha, float beta) {
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
-        const int c = (int) (i % channels);
+    const long stride = (long) gridDim.x * blockDim.x;
+    const int channelStep = (int) (stride % channels);  // the channel moves by this much from one element to the next
+    long i = (long) blockIdx.x * blockDim.x + threadIdx.x;
+    int c = (int) (i % channels);
+    for (; i < count; i += stride) {
         store_f(&values[i], activate(load_f(&values[i]) + bias[c], activation, alpha, beta));
+        c += channelStep;
+        if (c >= channels) c -= channels;
     }
 }
 

@@ -48,6 +48,8 @@ final class ConvStep extends CudaStep {
     private final DeviceBuffer cols;
     /** GEMM form: K per group padded to 16 bytes, the gather's piece size, the buckets and the library GEMM. */
     private final int groupLength;
+    /** A group's outputs in the GEMM's products, padded to a multiple of 8 (16-byte aligned rows for cuBLASLt). */
+    private final int groupStride;
     private final int pieceBytes;
     private final int[] buckets;
     private final DeviceBuffer bucketTable;
@@ -83,9 +85,10 @@ final class ConvStep extends CudaStep {
         int e = plan.elementBytes();
         int cgi = cin / groups;
         this.groupLength = roundUp(kh * kw * cgi, 16 / e);
+        this.groupStride = roundUp(cout / groups, 8);
         this.pieceBytes = pieceBytes(cgi * e);
         if (depthwise || small) {
-            this.directWeights = transfers.floats(depthwise ? weight : gemmLayout(weight, kh * kw * cin));
+            this.directWeights = transfers.floats(depthwise ? weight : gemmLayout(weight, kh * kw * cin, cout));
             this.buckets = null;
             this.bucketTable = null;
             this.gemmWeights = null;
@@ -94,8 +97,8 @@ final class ConvStep extends CudaStep {
             this.directWeights = null;
             this.buckets = buckets(maxChunkRows());
             this.bucketTable = transfers.ints(buckets);
-            this.gemmWeights = transfers.elements(gemmLayout(weight, groupLength));
-            this.gemm = new RowGemm(plan.libraries(), plan.pool(), plan.precision(), groups, groupLength, cout / groups,
+            this.gemmWeights = transfers.elements(gemmLayout(weight, groupLength, groupStride));
+            this.gemm = new RowGemm(plan.libraries(), plan.pool(), plan.precision(), groups, groupLength, groupStride,
                     gemmWeights.address(), referenceRows(), buckets);
         }
     }
@@ -126,10 +129,13 @@ final class ConvStep extends CudaStep {
         return 0;
     }
 
-    /** [Cout][Cin/g][kh][kw] to [g][(ky, kx, ci)][Cout/g] with each group's k padded to {@code length}: the GEMM's B. */
-    private float[] gemmLayout(float[] w, int length) {
+    /**
+     * [Cout][Cin/g][kh][kw] to [g][(ky, kx, ci)][n] with each group's k padded to {@code length} and its outputs to
+     * {@code stride} (zeros): the GEMM's B.
+     */
+    private float[] gemmLayout(float[] w, int length, int stride) {
         int cgi = cin / groups, cgo = cout / groups;
-        float[] b = new float[groups * length * cgo];
+        float[] b = new float[groups * length * stride];
         for (int g = 0; g < groups; g++) {
             for (int n = 0; n < cgo; n++) {
                 int co = g * cgo + n;
@@ -137,7 +143,7 @@ final class ConvStep extends CudaStep {
                     for (int ky = 0; ky < kh; ky++) {
                         for (int kx = 0; kx < kw; kx++) {
                             int kk = (ky * kw + kx) * cgi + ci;
-                            b[(g * length + kk) * cgo + n] = w[((co * cgi + ci) * kh + ky) * kw + kx];
+                            b[(g * length + kk) * stride + n] = w[((co * cgi + ci) * kh + ky) * kw + kx];
                         }
                     }
                 }
@@ -170,7 +176,7 @@ final class ConvStep extends CudaStep {
      * fp32 products), at most every position of the largest batch.
      */
     private int maxChunkRows() {
-        long byBudget = Math.max(MIN_BUCKET, plan.gatherBudget() / Math.max(rowBytes(), 4L * cout));
+        long byBudget = Math.max(MIN_BUCKET, plan.gatherBudget() / Math.max(rowBytes(), 4L * groups * groupStride));
         return (int) Math.min(byBudget, (long) CudaBackend.MAX_BATCH * outH * outW);
     }
 
@@ -208,7 +214,7 @@ final class ConvStep extends CudaStep {
     }
 
     long productBytes(int cams) {
-        return gemm == null ? 0 : 4L * chunkRows(cams) * cout;
+        return gemm == null ? 0 : 4L * chunkRows(cams) * groups * groupStride;
     }
 
     @Override
@@ -353,7 +359,8 @@ final class ConvStep extends CudaStep {
         Launcher l = run.launcher();
         l.launch(Kernels.SCATTER_ROWS, l.blocksFor((long) chunk * cout, 16), 1, Launcher.BLOCK, new Kernels.ScatterRows(
                 run.products(), run.val(outSlot()), bias.address(), list, count, fixed, counter, chunkBase, chunk, outH * outW,
-                cout, activation.kind().ordinal(), activation.alpha(), activation.beta(), moreChunks));
+                cout, cout / groups, groupStride, groups * groupStride, activation.kind().ordinal(), activation.alpha(),
+                activation.beta(), moreChunks));
     }
 
     @Override

@@ -93,7 +93,7 @@ final class DenseConvolution implements AutoCloseable {
             throw new IllegalStateException("cuDNN computes a " + c[0] + "x" + h[0] + "x" + wo[0] + " output, the plan "
                     + out[1] + "x" + out[2] + "x" + out[3]);
         }
-        long limit = 256L << 20;
+        long limit = 1L << 30;
         DeviceBuffer probe = pool.allocate(limit);
         int wanted = 8;
         try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(wanted); IntPointer found = new IntPointer(1)) {

@@ -1,27 +1,25 @@
 package org.cbinfer.kernels.cuda;
 
+import static org.bytedeco.cuda.global.cudart.CU_GRAPH_COND_ASSIGN_DEFAULT;
+import static org.bytedeco.cuda.global.cudart.CU_GRAPH_COND_TYPE_SWITCH;
+import static org.bytedeco.cuda.global.cudart.CU_GRAPH_COND_TYPE_WHILE;
+import static org.bytedeco.cuda.global.cudart.CU_GRAPH_NODE_TYPE_CONDITIONAL;
 import static org.bytedeco.cuda.global.cudart.CU_STREAM_CAPTURE_MODE_RELAXED;
+import static org.bytedeco.cuda.global.cudart.CU_STREAM_NON_BLOCKING;
+import static org.bytedeco.cuda.global.cudart.CU_STREAM_SET_CAPTURE_DEPENDENCIES;
+import static org.bytedeco.cuda.global.cudart.cuGraphAddNode;
+import static org.bytedeco.cuda.global.cudart.cuGraphConditionalHandleCreate;
 import static org.bytedeco.cuda.global.cudart.cuGraphDestroy;
 import static org.bytedeco.cuda.global.cudart.cuGraphExecDestroy;
 import static org.bytedeco.cuda.global.cudart.cuGraphInstantiate;
 import static org.bytedeco.cuda.global.cudart.cuStreamBeginCapture;
+import static org.bytedeco.cuda.global.cudart.cuStreamBeginCaptureToGraph;
 import static org.bytedeco.cuda.global.cudart.cuStreamCreate;
 import static org.bytedeco.cuda.global.cudart.cuStreamDestroy;
 import static org.bytedeco.cuda.global.cudart.cuStreamEndCapture;
-import static org.bytedeco.cuda.global.cudart.cudaGraphAddNode;
-import static org.bytedeco.cuda.global.cudart.cudaGraphCondAssignDefault;
-import static org.bytedeco.cuda.global.cudart.cudaGraphCondTypeSwitch;
-import static org.bytedeco.cuda.global.cudart.cudaGraphCondTypeWhile;
-import static org.bytedeco.cuda.global.cudart.cudaGraphConditionalHandleCreate;
-import static org.bytedeco.cuda.global.cudart.cudaGraphNodeTypeConditional;
-import static org.bytedeco.cuda.global.cudart.cudaStreamBeginCaptureToGraph;
-import static org.bytedeco.cuda.global.cudart.cudaStreamCaptureModeRelaxed;
-import static org.bytedeco.cuda.global.cudart.cudaStreamGetCaptureInfo;
-import static org.bytedeco.cuda.global.cudart.cudaStreamSetCaptureDependencies;
-import static org.bytedeco.cuda.global.cudart.cudaStreamUpdateCaptureDependencies;
-import static org.bytedeco.cuda.global.cudart.CU_STREAM_NON_BLOCKING;
+import static org.bytedeco.cuda.global.cudart.cuStreamGetCaptureInfo;
+import static org.bytedeco.cuda.global.cudart.cuStreamUpdateCaptureDependencies;
 import static org.cbinfer.kernels.cuda.Cuda.check;
-import static org.cbinfer.kernels.cuda.Cuda.checkRuntime;
 
 import java.util.ArrayDeque;
 import java.util.function.IntConsumer;
@@ -29,11 +27,9 @@ import org.bytedeco.cuda.cudart.CUgraphExec_st;
 import org.bytedeco.cuda.cudart.CUgraphNode_st;
 import org.bytedeco.cuda.cudart.CUgraph_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.cuda.cudart.cudaConditionalNodeParams;
-import org.bytedeco.cuda.cudart.cudaGraphNodeParams;
-import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.cuda.cudart.CUDA_CONDITIONAL_NODE_PARAMS;
+import org.bytedeco.cuda.cudart.CUgraphNodeParams;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -47,9 +43,6 @@ import org.bytedeco.javacpp.SizeTPointer;
  * or a conditional node's body - so the code that enqueues a step need not know which.
  */
 final class GraphCapture implements AutoCloseable {
-    /** sizeof(cudaGraphNodeParams): a type, padding and a union CUDA fixes at 29 + 1 longs. */
-    private static final long PARAMS_BYTES = Math.max(256, Loader.sizeof(cudaGraphNodeParams.class));
-
     private final Launcher launcher;
     /** Idle streams for capturing conditional bodies (one per nesting level in use). */
     private final ArrayDeque<CUstream_st> spare = new ArrayDeque<>();
@@ -97,10 +90,10 @@ final class GraphCapture implements AutoCloseable {
         if (!capturing) throw new IllegalStateException("conditional nodes exist only in a captured graph");
         try (IntPointer status = new IntPointer(1); LongPointer id = new LongPointer(1); LongPointer handle = new LongPointer(1)) {
             CUgraph_st graph = new CUgraph_st();
-            checkRuntime(cudaStreamGetCaptureInfo(launcher.stream(), status, id, graph, (PointerPointer<?>) null,
-                    (PointerPointer<?>) null, (SizeTPointer) null), "cudaStreamGetCaptureInfo");
-            checkRuntime(cudaGraphConditionalHandleCreate(handle, graph, defaultValue, cudaGraphCondAssignDefault),
-                    "cudaGraphConditionalHandleCreate");
+            check(cuStreamGetCaptureInfo(launcher.stream(), status, id, graph, (PointerPointer<?>) null,
+                    (PointerPointer<?>) null, (SizeTPointer) null), "cuStreamGetCaptureInfo");
+            check(cuGraphConditionalHandleCreate(handle, graph, launcher.device().context(), defaultValue,
+                    CU_GRAPH_COND_ASSIGN_DEFAULT), "cuGraphConditionalHandleCreate");
             return handle.get();
         }
     }
@@ -111,12 +104,12 @@ final class GraphCapture implements AutoCloseable {
      * launcher.
      */
     void addSwitch(long handle, int bodies, IntConsumer body) {
-        addConditional(handle, cudaGraphCondTypeSwitch, bodies, body);
+        addConditional(handle, CU_GRAPH_COND_TYPE_SWITCH, bodies, body);
     }
 
     /** Adds a while node: its body repeats while the handle is non-zero when checked. */
     void addWhile(long handle, Runnable body) {
-        addConditional(handle, cudaGraphCondTypeWhile, 1, i -> body.run());
+        addConditional(handle, CU_GRAPH_COND_TYPE_WHILE, 1, i -> body.run());
     }
 
     private void addConditional(long handle, int type, int bodies, IntConsumer body) {
@@ -125,20 +118,20 @@ final class GraphCapture implements AutoCloseable {
         CUgraph_st graph = new CUgraph_st();
         try (IntPointer status = new IntPointer(1); LongPointer id = new LongPointer(1);
              PointerPointer<?> deps = new PointerPointer<>(1); PointerPointer<?> edges = new PointerPointer<>(1);
-             SizeTPointer depCount = new SizeTPointer(1); BytePointer paramMemory = new BytePointer(PARAMS_BYTES);
-             PointerPointer<CUgraphNode_st> added = new PointerPointer<>(1)) {
-            cudaGraphNodeParams params = new cudaGraphNodeParams(paramMemory);
-            checkRuntime(cudaStreamGetCaptureInfo(s, status, id, graph, deps, edges, depCount), "cudaStreamGetCaptureInfo");
-            Pointer.memset(paramMemory, 0, PARAMS_BYTES);
-            params.type(cudaGraphNodeTypeConditional);
-            cudaConditionalNodeParams c = params.conditional();
-            c.handle(handle).type(type).size(bodies);
+             SizeTPointer depCount = new SizeTPointer(1); CUgraphNodeParams params = new CUgraphNodeParams()) {
+            check(cuStreamGetCaptureInfo(s, status, id, graph, deps, edges, depCount), "cuStreamGetCaptureInfo");
+            // the capture is one stream's: at most one node to follow (JavaCPP passes a node array of one element)
+            long count = depCount.get();
+            if (count > 1) throw new IllegalStateException("capture has " + count + " dependencies; expected one stream's");
+            CUgraphNode_st last = count == 0 ? null : new PointerPointer<CUgraphNode_st>(deps.get(0)).get(CUgraphNode_st.class, 0);
+            Pointer.memset(params, 0, params.sizeof());
+            params.type(CU_GRAPH_NODE_TYPE_CONDITIONAL);
+            CUDA_CONDITIONAL_NODE_PARAMS c = params.conditional();
+            c.handle(handle).type(type).size(bodies).ctx(launcher.device().context());
             CUgraphNode_st node = new CUgraphNode_st();
-            checkRuntime(cudaGraphAddNode(node, graph, new CUgraphNode_st(deps.get(0)), null, depCount.get(), params),
-                    "cudaGraphAddNode(conditional)");
-            added.put(0, node);
-            checkRuntime(cudaStreamUpdateCaptureDependencies(s, new CUgraphNode_st(added), null, 1,
-                    cudaStreamSetCaptureDependencies), "cudaStreamUpdateCaptureDependencies");
+            check(cuGraphAddNode(node, graph, last, null, count, params), "cuGraphAddNode(conditional)");
+            check(cuStreamUpdateCaptureDependencies(s, node, null, 1, CU_STREAM_SET_CAPTURE_DEPENDENCIES),
+                    "cuStreamUpdateCaptureDependencies");
             PointerPointer<CUgraph_st> bodyGraphs = new PointerPointer<>(params.conditional().phGraph_out());
             for (int i = 0; i < bodies; i++) captureBody(bodyGraphs.get(CUgraph_st.class, i), i, body);
         }
@@ -148,8 +141,8 @@ final class GraphCapture implements AutoCloseable {
     private void captureBody(CUgraph_st bodyGraph, int i, IntConsumer body) {
         CUstream_st bodyStream = spare.isEmpty() ? newStream() : spare.pop();
         try {
-            checkRuntime(cudaStreamBeginCaptureToGraph(bodyStream, bodyGraph, null, null, 0, cudaStreamCaptureModeRelaxed),
-                    "cudaStreamBeginCaptureToGraph");
+            check(cuStreamBeginCaptureToGraph(bodyStream, bodyGraph, null, null, 0, CU_STREAM_CAPTURE_MODE_RELAXED),
+                    "cuStreamBeginCaptureToGraph");
             CUgraph_st captured = new CUgraph_st();
             try {
                 launcher.onStream(bodyStream, () -> body.accept(i));

@@ -82,8 +82,8 @@ final class Kernels {
                       int pieceBytes, long bucketRows, int buckets, long bucketSwitch) {}
 
     record ScatterRows(long products, long outputs, long bias, long list, long listCount, int fixedCount,
-                       long chunkCounter, int chunkBase, int chunkRows, int outPlane, int outChannels, int activation,
-                       float alpha, float beta, long moreChunks) {}
+                       long chunkCounter, int chunkBase, int chunkRows, int outPlane, int outChannels, int groupOut,
+                       int groupStride, int productStride, int activation, float alpha, float beta, long moreChunks) {}
 
     /** conv_small and conv_depthwise: direct convolutions at the listed positions. */
     record DirectConv(long inputs, long outputs, long weights, long bias, long list, long listCount, int fixedCount,

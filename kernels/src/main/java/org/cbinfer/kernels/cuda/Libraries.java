@@ -44,10 +44,10 @@ final class Libraries implements AutoCloseable {
     }
 
     /** A JavaCPP pointer holding a device address, for library calls that take {@code void*} device arguments. */
-    static Pointer device(long address) {
+    static Pointer device(long deviceAddress) {
         return new Pointer() {
             {
-                this.address = address;
+                address = deviceAddress;
             }
         };
     }

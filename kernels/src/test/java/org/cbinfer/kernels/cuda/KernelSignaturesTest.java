@@ -25,9 +25,17 @@ import org.junit.jupiter.api.Test;
  * long), and every entry point of the CUDA sources has a record. Runs without a GPU: it reads the sources.
  */
 class KernelSignaturesTest {
-    private static final Path SOURCES = Path.of("src/main/cuda");
+    private static final Path SOURCES = sources();
     private static final Pattern EXTERN = Pattern.compile(
             "extern \"C\" __global__ void (?:__launch_bounds__\\([^)]*\\) )?(\\w+)\\s*\\(");
+
+    /** kernels/src/main/cuda of the project above the working directory (Maven runs in kernels/, others at the root). */
+    private static Path sources() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("mvnw"))) return p.resolve("kernels/src/main/cuda");
+        }
+        return Path.of("src/main/cuda");
+    }
 
     /** C parameter: its type as written and its name. */
     record Param(String type, String name) {}
