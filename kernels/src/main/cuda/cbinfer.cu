@@ -1,4 +1,4 @@
-// Change-based inference kernels (ALGORITHM.md), driven from Java through the CUDA driver API.
+// Change-based inference kernels (docs/algorithm.md), driven from Java through the CUDA driver API.
 //
 // Layout: image values are NHWC per camera ([H*W][C], channels contiguous), so a position's channel vector
 // is one contiguous run: change detection reads it in one pass and the convolution's gather reads it

@@ -35,7 +35,7 @@ import org.cbinfer.kernels.tensor.Shapes;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
- * The change-based engine on one CUDA GPU (ALGORITHM.md, as {@link ChangeBasedEngine} computes it on the CPU):
+ * The change-based engine on one CUDA GPU (docs/algorithm.md, as {@link ChangeBasedEngine} computes it on the CPU):
  * cameras' state lives in device memory, a micro-batch of cameras runs as one launch sequence per frame (one
  * list of affected positions per layer for all of them), replayed as a CUDA graph. Several backends may share
  * a GPU: each has its own CUDA stream and memory pool in the device's one context.
