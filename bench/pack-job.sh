@@ -28,7 +28,7 @@ root=$(git rev-parse --show-toplevel)
 cd "$root"
 . bench/pack-lib.sh
 out=.device-job
-data=${CBINFER_DATA:-$root/../shared/data}
+data=${CBINFER_DATA:-$root/data}   # bin/fetch-data fills it (the build does too)
 CLIP_FRAMES=${CLIP_FRAMES:-120}
 
 require_built kernels connectors operators job

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs .device/ for bench/device-run.sh: what one call on the GPU machine (no Java, no Maven, no network)
 # needs to run the CUDA tests, `bin/cbinfer bench` and the PyTorch peer. Smaller than
-# ../shared/device/pack.sh's module-wide copy: only the jars the bench and the kernels' tests load
+# the device tool's module-wide pack: only the jars the bench and the kernels' tests load
 # (no Flink, Kafka, onnxruntime, nor JavaCV's 25 MiB of FFmpeg natives: device-run.sh decodes vtest.avi
 # with the machine's OpenCV into raw frames), and a Java runtime of the few modules they use.
 #
@@ -16,7 +16,7 @@ root=$(git rev-parse --show-toplevel)
 cd "$root"
 . bench/pack-lib.sh
 out=.device
-data=${CBINFER_DATA:-$root/../shared/data}
+data=${CBINFER_DATA:-$root/data}   # bin/fetch-data fills it (the build does too)
 
 require_built kernels connectors job
 [ -d kernels/target/test-classes ] || { echo "kernels test classes missing: ./mvnw -B -o -q -DskipTests package" >&2; exit 1; }

@@ -3,7 +3,7 @@
 
 Reads a graph exported by `bin/cbinfer bench --export DIR` (graph.json, weights.f32 and reference.json with
 an input and the outputs our CPU backend computed for it), rebuilds it with torch.nn.functional ops, checks
-its outputs against the reference, then times dense inference the way ANCHORS.md did: fp32 (TF32 off),
+its outputs against the reference, then times dense inference the way docs/anchors.md did: fp32 (TF32 off),
 TF32, fp16 and fp16 channels-last; eager and captured in a CUDA graph; batch 1, 8 and 32; CUDA events,
 median after warm-up, cudnn.benchmark on. Prints a table and writes the figures as JSON.
 

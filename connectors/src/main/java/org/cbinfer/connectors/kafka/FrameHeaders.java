@@ -1,7 +1,7 @@
 package org.cbinfer.connectors.kafka;
 
 /**
- * The frame contract on Kafka (DESIGN.md, "Frame on Kafka").
+ * The frame contract on Kafka (docs/architecture.md, "Contracts a user sees").
  *
  * <table>
  * <caption>One frame = one Kafka record</caption>

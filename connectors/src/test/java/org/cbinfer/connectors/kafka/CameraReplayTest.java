@@ -37,7 +37,7 @@ class CameraReplayTest {
     @RegisterExtension
     static final KafkaBroker KAFKA = new KafkaBroker();
 
-    private static final Path VIDEO = VtestFrames.path();
+    private final Path video = VtestFrames.path(); // per test: skipped, with the reason, without the sample data
 
     @Test
     void threeCamerasSpreadOverTheVideoArriveInPerCameraOrder() throws Exception {
@@ -45,7 +45,7 @@ class CameraReplayTest {
         int n = 12;
         Out out = new Out();
         CameraReplay.Summary s = new CameraReplay(CameraReplay.Options.builder(KAFKA.bootstrapServers(), "frames-3")
-                .video(VIDEO).cameras(3).spread().fps(0).frames(n).resize(192, 144).encoding(FrameEncoding.PNG)
+                .video(video).cameras(3).spread().fps(0).frames(n).resize(192, 144).encoding(FrameEncoding.PNG)
                 .progressInterval(Duration.ofMillis(100)).build()).run(out.stream);
         System.out.print(out);
         assertTrue(s.ok(), s.error());
@@ -68,7 +68,7 @@ class CameraReplayTest {
             List<FrameRecord> frames = byCamera.get("cam-" + c);
             assertEquals(n, frames.size());
             long start = 265L * c;
-            try (VideoReader reader = VideoReader.builder().path(VIDEO).range(start, start + n).resize(192, 144).build()) {
+            try (VideoReader reader = VideoReader.builder().path(video).range(start, start + n).resize(192, 144).build()) {
                 for (int k = 0; k < n; k++) {
                     FrameRecord f = frames.get(k);
                     assertEquals(k, f.sequence(), "cam-" + c + " in order, sequence from 0");
@@ -90,7 +90,7 @@ class CameraReplayTest {
         // 5 frames of vtest.avi at 64x48, back to back, as bench/decode_frames.py writes them
         Path raw = tmp.resolve("vtest_64x48.rgb");
         List<byte[]> decoded = new ArrayList<>();
-        try (VideoReader r = VideoReader.builder().path(VIDEO).range(0, 5).resize(64, 48).build();
+        try (VideoReader r = VideoReader.builder().path(video).range(0, 5).resize(64, 48).build();
              var file = Files.newOutputStream(raw)) {
             for (VideoFrame f; (f = r.read()) != null; ) {
                 decoded.add(f.rgb());
@@ -134,7 +134,7 @@ class CameraReplayTest {
         Out out = new Out();
         long t0 = System.nanoTime();
         CameraReplay.Summary s = new CameraReplay(CameraReplay.Options.builder(KAFKA.bootstrapServers(), "frames-loop")
-                .video(VIDEO).cameras(1).startOffsets(List.of(792L)).fps(40).loop(true).frames(8).resize(64, 48)
+                .video(video).cameras(1).startOffsets(List.of(792L)).fps(40).loop(true).frames(8).resize(64, 48)
                 .encoding(FrameEncoding.RGB24).progressInterval(Duration.ZERO).build()).run(out.stream);
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(s.ok(), s.error());
@@ -145,10 +145,10 @@ class CameraReplayTest {
         long span = frames.get(7).captureTimeMillis() - frames.get(0).captureTimeMillis();
         assertTrue(span >= 150 && span < 2000, "capture times paced at 25 ms: span " + span);
         List<byte[]> expected = new ArrayList<>();
-        try (VideoReader r = VideoReader.builder().path(VIDEO).from(792).resize(64, 48).build()) {
+        try (VideoReader r = VideoReader.builder().path(video).from(792).resize(64, 48).build()) {
             for (VideoFrame f; (f = r.read()) != null; ) expected.add(f.rgb());
         }
-        try (VideoReader r = VideoReader.builder().path(VIDEO).range(0, 5).resize(64, 48).build()) {
+        try (VideoReader r = VideoReader.builder().path(video).range(0, 5).resize(64, 48).build()) {
             for (VideoFrame f; (f = r.read()) != null; ) expected.add(f.rgb());
         }
         for (int k = 0; k < 8; k++) {
@@ -162,7 +162,7 @@ class CameraReplayTest {
     void stopsCleanlyOnRequest() throws Exception {
         KAFKA.createTopic("frames-stop", 2);
         CameraReplay replay = new CameraReplay(CameraReplay.Options.builder(KAFKA.bootstrapServers(), "frames-stop")
-                .video(VIDEO).cameras(2).fps(20).loop(true).resize(64, 48).progressInterval(Duration.ofMillis(100)).build());
+                .video(video).cameras(2).fps(20).loop(true).resize(64, 48).progressInterval(Duration.ofMillis(100)).build());
         Thread stopper = new Thread(() -> {
             try {
                 Thread.sleep(600);
@@ -186,7 +186,7 @@ class CameraReplayTest {
     @Test
     void createsNothingUnlessAskedAndExplainsFailures() throws Exception {
         CameraReplay.Options missing = CameraReplay.Options.builder(KAFKA.bootstrapServers(), "no-such-topic")
-                .video(VIDEO).fps(0).frames(2).build();
+                .video(video).fps(0).frames(2).build();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new CameraReplay(missing).run(new Out().stream));
         assertTrue(e.getMessage().contains("topic 'no-such-topic' does not exist") && e.getMessage().contains("--create-topic"),
                 e.getMessage());
@@ -194,7 +194,7 @@ class CameraReplayTest {
 
         Out out = new Out();
         CameraReplay.Summary s = new CameraReplay(CameraReplay.Options.builder(KAFKA.bootstrapServers(), "created")
-                .video(VIDEO).fps(0).frames(2).resize(64, 48).createTopic(2).build()).run(out.stream);
+                .video(video).fps(0).frames(2).resize(64, 48).createTopic(2).build()).run(out.stream);
         assertTrue(s.ok(), s.error());
         assertTrue(out.toString().contains("created topic created: 2 partitions, replication 1"), out.toString());
         assertEquals(2, KAFKA.admin().describeTopics(List.of("created")).allTopicNames().get().get("created").partitions().size());
@@ -203,7 +203,7 @@ class CameraReplayTest {
         KAFKA.createTopic("small", 1, Map.of("max.message.bytes", "100000"));
         Out out2 = new Out();
         CameraReplay.Summary big = new CameraReplay(CameraReplay.Options.builder(KAFKA.bootstrapServers(), "small")
-                .video(VIDEO).fps(0).frames(3).encoding(FrameEncoding.RGB24).progressInterval(Duration.ZERO).build())
+                .video(video).fps(0).frames(3).encoding(FrameEncoding.RGB24).progressInterval(Duration.ZERO).build())
                 .run(out2.stream);
         assertFalse(big.ok());
         assertNotNull(big.error());

@@ -33,7 +33,7 @@ import org.cbinfer.connectors.frame.RgbImage;
 import org.cbinfer.connectors.frame.SourcePosition;
 import org.cbinfer.connectors.testing.Images;
 import org.cbinfer.connectors.testing.VtestFrames;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,8 +46,9 @@ class KafkaFramesTest {
     private static byte[] jpeg;
     private static byte[] png;
 
-    @BeforeAll
-    static void frames() throws Exception {
+    @BeforeEach
+    void frames() throws Exception { // per test: skipped, with the reason, without the sample data
+        if (image != null) return;
         image = VtestFrames.frame(3);
         jpeg = FrameCodec.encode(image, FrameEncoding.JPEG, 85);
         png = FrameCodec.encode(image, FrameEncoding.PNG);

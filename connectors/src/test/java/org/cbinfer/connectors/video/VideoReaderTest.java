@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 import org.bytedeco.ffmpeg.global.swscale;
 import org.cbinfer.connectors.testing.TestData;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +28,8 @@ class VideoReaderTest {
     private static final int W = 768, H = 576;
     private static Path vtest;
 
-    @BeforeAll
-    static void findData() {
+    @BeforeEach
+    void findData() { // per test: skipped, with the reason, without the sample data
         vtest = TestData.file("video/vtest.avi");
     }
 

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Where the sample material lives: {@code $CBINFER_DATA}, else {@code ../shared/data} beside the project,
- * else {@code data/} in the project (what {@code bin/fetch-data} fills).
+ * Where the sample material lives: {@code $CBINFER_DATA}, else {@code data/} in the project (what
+ * {@code bin/fetch-data} fills).
  */
 public final class DataPaths {
     private DataPaths() {}
@@ -14,12 +14,12 @@ public final class DataPaths {
     public static Path root() {
         String env = System.getenv("CBINFER_DATA");
         Path home = projectHome();
-        Path[] candidates = {env == null ? null : Paths.get(env), home.resolve("../shared/data"), home.resolve("data")};
+        Path[] candidates = {env == null ? null : Paths.get(env), home.resolve("data")};
         for (Path p : candidates) {
             if (p != null && Files.isDirectory(p.resolve("models"))) return p.normalize();
         }
-        throw new Args.UsageException("sample data not found (looked in $CBINFER_DATA, " + home.resolve("../shared/data").normalize()
-                + ", " + home.resolve("data") + "): run bin/fetch-data, or pass --model and --video");
+        throw new Args.UsageException("sample data not found (looked in $CBINFER_DATA, " + home.resolve("data")
+                + "): run bin/fetch-data, or pass --model and --video");
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.cbinfer.job.Cli;
+import org.cbinfer.job.testing.TestData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ class BenchCommandTest {
 
     @Test
     void benchmarksSceneLabelDenseAndChangeBasedWithSeveralCameras() throws Exception {
+        TestData.file("video/vtest.avi"); // the frames bench runs on by default
         Path json = dir.resolve("bench.json");
         String printed = run(0, "bench", "--model", "scenelabel", "--size", "48x36", "--frames", "10:16", "--cameras", "1,2",
                 "--batch", "1,2", "--threshold", "0,0.1", "--warmup", "2", "--iters", "1", "--check-every", "1",
@@ -79,7 +81,7 @@ class BenchCommandTest {
     @Test
     void peerExportsOfAllBenchmarkNetworksReproduceOurCpuOutputsInThePeersNumpyInterpreter() throws Exception {
         Assumptions.assumeTrue(pythonWithNumpy(), "python3 with numpy is needed to run bench/peers/pytorch_dense.py --numpy-check");
-        String posenet = DataPaths.resolve("models/tfjs/posenet.json").toString();
+        String posenet = TestData.file("models/tfjs/posenet.json").toString();
         String[][] networks = {
             {"scenelabel", "64x48"},
             {"openpose2", "64x48"},
@@ -103,6 +105,7 @@ class BenchCommandTest {
 
     @Test
     void eachDenseFallbackIsItsOwnChangeBasedRunAndReportsWhereLayersFellBack() throws Exception {
+        TestData.file("video/vtest.avi"); // the frames bench runs on by default
         Path json = dir.resolve("fallback.json");
         run(0, "bench", "--model", "scenelabel", "--size", "48x36", "--frames", "10:16", "--cameras", "1", "--mode", "cb",
                 "--threshold", "0.02", "--warmup", "2", "--fallback", "none,0", "--probe-every", "100", "--out", json.toString());

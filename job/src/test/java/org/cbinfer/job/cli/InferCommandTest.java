@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.cbinfer.job.Cli;
+import org.cbinfer.job.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +31,8 @@ class InferCommandTest {
 
     @Test
     void changeBasedInferenceOnTheGoldenFramesReproducesTensorFlowJsFileForFile() throws Exception {
-        Path golden = DataPaths.resolve("golden");
-        int code = run("infer", "--model", DataPaths.resolve("models/tfjs/posenet.json").toString(),
+        Path golden = TestData.file("golden");
+        int code = run("infer", "--model", TestData.file("models/tfjs/posenet.json").toString(),
                 "--raw", golden.resolve("vtest_f100-109_385x385.rgb").toString(), "--width", "385", "--height", "385",
                 "--scale", "pm1", "--mode", "cb", "--threshold", "0", "--out", out.toString());
         assertEquals(0, code);
@@ -62,8 +63,8 @@ class InferCommandTest {
 
     @Test
     void inferenceOnTheSampleVideoRecordsPerLayerChangedFractions() throws Exception {
-        int code = run("infer", "--model", DataPaths.resolve("models/tfjs/posenet.json").toString(),
-                "--video", DataPaths.resolve("video/vtest.avi").toString(), "--frames", "100:104",
+        int code = run("infer", "--model", TestData.file("models/tfjs/posenet.json").toString(),
+                "--video", TestData.file("video/vtest.avi").toString(), "--frames", "100:104",
                 "--resize", "129x129", "--scale", "pm1", "--mode", "cb", "--threshold", "0.02", "--out", out.toString());
         assertEquals(0, code);
         JsonNode stats = JSON.readTree(out.resolve("stats.json").toFile()).get("frames");

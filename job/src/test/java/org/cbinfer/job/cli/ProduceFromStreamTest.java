@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cbinfer.connectors.kafka.FrameHeaders;
 import org.cbinfer.job.cluster.LocalCluster;
 import org.cbinfer.job.stream.KafkaBroker;
+import org.cbinfer.job.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,7 +31,7 @@ class ProduceFromStreamTest {
         KAFKA.createTopic("stream-frames", 1);
         int frames = 25;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (FlakyStreamCamera camera = new FlakyStreamCamera(DataPaths.resolve("video/vtest.avi"), LocalCluster.freePort(), 1.0)) {
+        try (FlakyStreamCamera camera = new FlakyStreamCamera(TestData.file("video/vtest.avi"), LocalCluster.freePort(), 1.0)) {
             int rc = ProduceCommand.run(List.of("--bootstrap", KAFKA.bootstrapServers(), "--topic", "stream-frames",
                     "--video", camera.url, "--frames", Integer.toString(frames), "--resize", "192x144", "--progress", "0"),
                     new PrintStream(log, true, StandardCharsets.UTF_8));

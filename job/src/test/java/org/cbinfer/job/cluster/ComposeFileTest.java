@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.cbinfer.job.cli.DataPaths;
 import org.cbinfer.job.stream.JobConfig;
+import org.cbinfer.job.testing.TestData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -114,6 +114,7 @@ class ComposeFileTest {
 
     @Test
     void everyPathAServiceUsesIsOnOneOfItsVolumes() throws Exception {
+        TestData.file("models/tfjs/posenet.json"); // the data volume (${CBINFER_DATA:-./data}) must hold the sample data
         List<String> submit = words(services.path("submit").path("environment").path("CBINFER_JOB_ARGS").asText());
         // the job's configuration as the submitted job sees it, with the container paths mapped to this machine
         List<String> overrides = new ArrayList<>();
@@ -147,7 +148,7 @@ class ComposeFileTest {
     private static JobConfig jobConfig(List<String> overrides) {
         List<String> all = new ArrayList<>(overrides);
         if (overrides.stream().noneMatch(o -> o.startsWith("model.path="))) {
-            all.add("model.path=" + DataPaths.resolve("models/tfjs/posenet.json"));
+            all.add("model.path=" + TestData.file("models/tfjs/posenet.json"));
         }
         return JobConfig.load(home.resolve("conf/job.yaml"), all);
     }

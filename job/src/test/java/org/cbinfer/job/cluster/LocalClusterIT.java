@@ -33,8 +33,8 @@ import org.cbinfer.connectors.frame.RgbImage;
 import org.cbinfer.connectors.kafka.KafkaFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.job.cli.DataPaths;
 import org.cbinfer.job.cli.ProduceCommand;
+import org.cbinfer.job.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,7 +80,7 @@ class LocalClusterIT {
         Files.writeString(config, String.join("\n",
                 "kafka: {bootstrap: '" + cluster.bootstrapServers() + "', groupId: cluster-it}",
                 "source: {startingOffsets: earliest}",
-                "model: {path: '" + DataPaths.resolve("models/tfjs/posenet.json") + "', kind: pose, scale: pm1}",
+                "model: {path: '" + TestData.file("models/tfjs/posenet.json") + "', kind: pose, scale: pm1}",
                 "thresholds: {default: 0.03}",
                 "checkpointing: {intervalMs: 1000, exactlyOnce: true, transactionalIdPrefix: cluster-it}", ""));
         Path jar = SubmitCommand.shadedJar(LocalCluster.home());
@@ -143,7 +143,7 @@ class LocalClusterIT {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-             VideoReader video = VideoReader.builder().path(DataPaths.resolve("video/vtest.avi")).range(from, to)
+             VideoReader video = VideoReader.builder().path(TestData.file("video/vtest.avi")).range(from, to)
                      .resize(257, 193).build()) {
             for (VideoFrame f; (f = video.read()) != null; ) {
                 byte[] jpeg = FrameCodec.encode(new RgbImage(f.width(), f.height(), f.rgb()), FrameEncoding.JPEG, 90);

@@ -16,8 +16,8 @@ import java.util.List;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
 import org.cbinfer.job.Cli;
-import org.cbinfer.job.cli.DataPaths;
-import org.junit.jupiter.api.BeforeAll;
+import org.cbinfer.job.testing.TestData;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,14 +35,17 @@ class CompareResultsCommandTest {
     static Path tmp;
     static Path raw;
 
-    @BeforeAll
-    static void rawFrames() throws Exception {
+    @BeforeEach
+    void rawFrames() throws Exception { // per test: skipped, with the reason, without the sample data
+        if (raw != null) return;
+        TestData.file("models/tfjs/posenet.json"); // the demo's default model
         // what bench/decode_frames.py writes: frames of vtest.avi at one size, back to back
-        raw = tmp.resolve("vtest_" + WIDTH + "x" + HEIGHT + ".rgb");
-        try (VideoReader r = VideoReader.builder().path(DataPaths.resolve("video/vtest.avi")).range(0, 20).resize(WIDTH, HEIGHT).build();
-             OutputStream out = Files.newOutputStream(raw)) {
+        Path file = tmp.resolve("vtest_" + WIDTH + "x" + HEIGHT + ".rgb");
+        try (VideoReader r = VideoReader.builder().path(TestData.file("video/vtest.avi")).range(0, 20).resize(WIDTH, HEIGHT).build();
+             OutputStream out = Files.newOutputStream(file)) {
             for (VideoFrame f; (f = r.read()) != null; ) out.write(f.rgb());
         }
+        raw = file;
     }
 
     @Test

@@ -22,7 +22,7 @@ import org.cbinfer.connectors.frame.RgbImage;
 import org.cbinfer.connectors.kafka.KafkaFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.job.cli.DataPaths;
+import org.cbinfer.job.testing.TestData;
 
 /**
  * Shared pieces of the streaming-job recovery tests: real vtest.avi frames (257x193 JPEG) of two cameras,
@@ -38,7 +38,7 @@ final class JobRuns {
     /** The first {@code n} frames of vtest.avi at 257x193. */
     static List<RgbImage> images(int n) throws Exception {
         List<RgbImage> images = new ArrayList<>();
-        try (VideoReader r = VideoReader.builder().path(DataPaths.resolve("video/vtest.avi")).resize(257, 193).build()) {
+        try (VideoReader r = VideoReader.builder().path(TestData.file("video/vtest.avi")).resize(257, 193).build()) {
             for (VideoFrame f; images.size() < n && (f = r.read()) != null; ) {
                 images.add(new RgbImage(f.width(), f.height(), f.rgb()));
             }
@@ -67,7 +67,7 @@ final class JobRuns {
                 "kafka: {bootstrap: 'placeholder', groupId: " + results + "}",
                 "topics: {frames: " + frames + ", results: " + results + ", deadLetters: " + results + "-dead}",
                 "source: {startingOffsets: earliest, bounded: " + bounded + "}",
-                "model: {path: '" + DataPaths.resolve("models/tfjs/posenet.json") + "', kind: pose, scale: pm1}",
+                "model: {path: '" + TestData.file("models/tfjs/posenet.json") + "', kind: pose, scale: pm1}",
                 "thresholds: {default: 0.03}",
                 "checkpointing: {intervalMs: 200, exactlyOnce: true, transactionalIdPrefix: " + results + "}",
                 "parallelism: " + parallelism, ""));

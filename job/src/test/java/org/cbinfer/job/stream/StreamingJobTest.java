@@ -33,7 +33,7 @@ import org.cbinfer.connectors.kafka.FrameHeaders;
 import org.cbinfer.connectors.kafka.KafkaFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.job.cli.DataPaths;
+import org.cbinfer.job.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +76,7 @@ class StreamingJobTest {
         KAFKA.createTopic("camera-metrics", 1);
 
         List<RgbImage> images = new ArrayList<>();
-        try (VideoReader r = VideoReader.builder().path(DataPaths.resolve("video/vtest.avi")).resize(257, 193).build()) {
+        try (VideoReader r = VideoReader.builder().path(TestData.file("video/vtest.avi")).resize(257, 193).build()) {
             for (VideoFrame f; images.size() < PER_CAMERA + 1 && (f = r.read()) != null; ) {
                 images.add(new RgbImage(f.width(), f.height(), f.rgb()));
             }
@@ -128,7 +128,7 @@ class StreamingJobTest {
                 "batch: {maxSize: 4, maxWaitMs: 50}",
                 "metrics: {everyFrames: 4, everySeconds: 60}",
                 "source: {startingOffsets: earliest, bounded: true}",
-                "model: {path: '" + DataPaths.resolve("models/tfjs/posenet.json") + "', kind: pose, scale: pm1}",
+                "model: {path: '" + TestData.file("models/tfjs/posenet.json") + "', kind: pose, scale: pm1}",
                 "checkpointing: {intervalMs: 300, exactlyOnce: true, transactionalIdPrefix: streaming-job-test}",
                 "parallelism: 2", ""));
         JobConfig config = JobConfig.load(yaml, List.of("kafka.bootstrap=" + KAFKA.bootstrapServers()));

@@ -24,12 +24,12 @@ import java.util.regex.Pattern;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.cbinfer.job.cli.DataPaths;
 import org.cbinfer.job.cli.ProduceCommand;
 import org.cbinfer.job.cluster.LocalCluster;
 import org.cbinfer.job.stream.JobConfig;
 import org.cbinfer.job.stream.KafkaBroker;
 import org.cbinfer.job.stream.StreamingJob;
+import org.cbinfer.job.testing.TestData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,7 +69,7 @@ class LiveViewTest {
         Files.writeString(yaml, String.join("\n",
                 "kafka: {bootstrap: '" + KAFKA.bootstrapServers() + "', groupId: view-test}",
                 "source: {startingOffsets: earliest, bounded: true}",
-                "model: {path: '" + DataPaths.resolve("models/tfjs/posenet.json") + "', kind: pose, scale: pm1}",
+                "model: {path: '" + TestData.file("models/tfjs/posenet.json") + "', kind: pose, scale: pm1}",
                 "thresholds: {default: 0.02}",
                 "checkpointing: {intervalMs: 1000, exactlyOnce: false}", ""));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -14,7 +14,7 @@ import org.cbinfer.kernels.tensor.Tensor;
 /**
  * Runs one model change-based for many streams (cameras): the CPU reference or the CUDA backend. A backend
  * holds the model and whatever the hardware needs (plans, kernels, device memory); each stream's memory is a
- * {@link BackendStream} it creates. Both backends compute the same function (ALGORITHM.md); the CPU one is
+ * {@link BackendStream} it creates. Both backends compute the same function (docs/algorithm.md); the CPU one is
  * the exact reference, the CUDA one agrees with it within its precision's tolerance.
  *
  * <p>Build one with {@link #builder()}. Not thread-safe: one thread drives a backend (a Flink subtask).

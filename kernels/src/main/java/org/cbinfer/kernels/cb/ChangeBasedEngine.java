@@ -13,7 +13,7 @@ import org.cbinfer.kernels.graph.GraphOptimizer;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
- * Change-based inference on the CPU (ALGORITHM.md): per stream, every convolution keeps the input it
+ * Change-based inference on the CPU (docs/algorithm.md): per stream, every convolution keeps the input it
  * last committed and the output it last produced, and per frame recomputes only the outputs whose
  * receptive field holds an input pixel that moved by more than the layer's threshold. Changes are
  * tracked as per-position masks and propagated through window ops (dilated), per-position ops (united)

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The per-layer dense fallback (ALGORITHM.md, "beyond the reference"): a change-based layer whose last
+ * The per-layer dense fallback (docs/algorithm.md, "Beyond the reference"): a change-based layer whose last
  * change-based frame recomputed more than its break-even fraction of its outputs computes the following
  * frames densely, without change detection, because detection, dilation and the gathered computation then
  * cost more than the dense computation. Every {@code probeEvery} frames it returns to change-based

@@ -15,7 +15,7 @@ import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
- * The reference's threshold tuner (ALGORITHM.md, "Threshold tuning"): greedy, front to back over the
+ * The reference's threshold tuner (docs/algorithm.md, "Threshold tuning"): greedy, front to back over the
  * change-based layers. For layer i it starts at {@code th0} and multiplies by {@code growth} while the loss
  * over the tuning frames stays within {@code budget(i)} of the loss after layer i-1 was fixed, and steps back
  * once when it exceeds. Layers not yet tuned keep their current (starting) threshold.

@@ -6,15 +6,15 @@ import java.util.Optional;
 import org.cbinfer.kernels.tensor.ImageTensors;
 
 /**
- * The seed's reference networks (ALGORITHM.md, "The reference networks") with fixed random weights, for
+ * The seed's reference networks (docs/algorithm.md, "The reference networks") with fixed random weights, for
  * benchmarks: our backends and the PyTorch/cuDNN peer run exactly these graphs. Each call builds a new graph
  * (the weights are regenerated from the seed: identical every time and on every machine).
  *
  * <p><b>SceneLabel</b>. The seed gives the structure (conv-ReLU-pool, conv-ReLU-pool, conv-ReLU, 1x1 conv-ReLU,
  * 1x1 conv; same padding, stride 1, 2x2/2 pools, output at 1/4 resolution) but not the kernel sizes or
  * channel counts. We use 7x7 kernels and 3 -> 16 -> 64 -> 256 -> 64 -> 8 channels (8 classes, as the Stanford
- * Background data set the seed labels has): 53.37 GMAC at 1040x776, the figure ANCHORS.md measured, with the
- * third convolution holding 76% of it as ANCHORS.md reports. Per layer at 1040x776: conv1 1.90, conv2 10.12,
+ * Background data set the seed labels has): 53.37 GMAC at 1040x776, the figure docs/anchors.md measured, with the
+ * third convolution holding 76% of it as docs/anchors.md reports. Per layer at 1040x776: conv1 1.90, conv2 10.12,
  * conv3 40.49, conv4 0.83, conv5 0.03 GMAC.
  *
  * <p><b>OpenPose2</b>. OpenPose (COCO) with two stages: the VGG-19 front conv1_1..conv4_2, conv4_3_CPM

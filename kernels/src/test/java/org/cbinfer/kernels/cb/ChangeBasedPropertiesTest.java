@@ -25,7 +25,7 @@ import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.kernels.testing.RandomGraphs;
 
 /**
- * The change-based engine's contract (ALGORITHM.md), checked on random graphs and random frame sequences:
+ * The change-based engine's contract (docs/algorithm.md), checked on random graphs and random frame sequences:
  * exactness at threshold 0, the per-layer invariants after every frame, and a derived error bound for
  * positive thresholds.
  */

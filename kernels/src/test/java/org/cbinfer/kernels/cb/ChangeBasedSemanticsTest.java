@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a change-based pass does frame by frame (ALGORITHM.md): keyframes, skipped work, the receptive-field
+ * What a change-based pass does frame by frame (docs/algorithm.md): keyframes, skipped work, the receptive-field
  * cone of a change, per-layer thresholds, the strict threshold test, resets, and the drift of the
  * non-recursive ablation. All counts are worked out by hand.
  */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The per-layer dense fallback (ALGORITHM.md): a layer that recomputed more than its break-even fraction of its
+ * The per-layer dense fallback (docs/algorithm.md): a layer that recomputed more than its break-even fraction of its
  * outputs computes densely until its probe, then re-commits and tries change-based computation again; what a
  * frame computes stays a function of the stream's state, so snapshots carry the layers' modes.
  */

@@ -14,7 +14,7 @@ import org.cbinfer.kernels.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reference networks have the seed's architectures at the sizes ANCHORS.md measured (53.4 and 83.0 GMAC),
+ * The reference networks have the seed's architectures at the sizes docs/anchors.md measured (53.4 and 83.0 GMAC),
  * the same weights on every build, and activations of order one (random weights must not make the outputs
  * vanish or explode, or change-based thresholds would mean nothing).
  */

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The Result JSON (one object per frame, DESIGN.md "Contracts users see") and its post-processing parts:
+ * The Result JSON (one object per frame, docs/architecture.md, "Contracts a user sees") and its post-processing parts:
  * <pre>
  * {
  *   "camera": "cam-1", "sequence": 42, "captureTime": "2024-05-01T12:00:00.100Z", "model": "posenet",

@@ -33,6 +33,7 @@ import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.operators.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,9 +58,8 @@ class ChangeBasedInferenceOperatorTest {
 
     @Test
     void eachCameraGetsTheOutputsOfItsOwnChangeBasedStreamAndBadFramesAreRejected() throws Exception {
-        Path data = dataRoot();
-        Path model = data.resolve("models/tfjs/posenet.json");
-        byte[] all = Files.readAllBytes(data.resolve("golden/vtest_f100-109_385x385.rgb"));
+        Path model = TestData.file("models/tfjs/posenet.json");
+        byte[] all = Files.readAllBytes(TestData.file("golden/vtest_f100-109_385x385.rgb"));
         int frameBytes = SIZE * SIZE * 3;
         List<CameraFrame> input = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -136,13 +136,12 @@ class ChangeBasedInferenceOperatorTest {
 
     @Test
     void eachSubtaskTakesTheDeviceItsIndexImpliesAndReportsIt() throws Exception {
-        Path data = dataRoot();
-        byte[] all = Files.readAllBytes(data.resolve("golden/vtest_f100-109_385x385.rgb"));
+        byte[] all = Files.readAllBytes(TestData.file("golden/vtest_f100-109_385x385.rgb"));
         byte[] rgb = Arrays.copyOf(all, SIZE * SIZE * 3);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         // no GPU resource on the MiniCluster's TaskManager: the list decides (the CPU backend then ignores it)
-        InferenceSettings settings = InferenceSettings.builder().model(data.resolve("models/tfjs/posenet.json").toString())
+        InferenceSettings settings = InferenceSettings.builder().model(TestData.file("models/tfjs/posenet.json").toString())
                 .backend(BackendBuilder.Kind.CPU, List.of(4, 7), Precision.FP32).build();
         env.fromData(List.of(frame("cam-a", 0, rgb), frame("cam-b", 0, rgb))).setParallelism(1)
                 .keyBy(CameraFrame::camera)
@@ -166,14 +165,5 @@ class ChangeBasedInferenceOperatorTest {
 
     private static CameraFrame frame(String camera, long seq, byte[] rgb) {
         return new CameraFrame(camera, seq, 1_000 * seq, SIZE, SIZE, rgb, "test#" + camera + "/" + seq);
-    }
-
-    private static Path dataRoot() {
-        String env = System.getenv("CBINFER_DATA");
-        if (env != null) return Path.of(env);
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.exists(p.resolve("mvnw"))) p = p.getParent();
-        Path shared = p.resolve("../shared/data").normalize();
-        return Files.isDirectory(shared) ? shared : p.resolve("data");
     }
 }

@@ -7,38 +7,25 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.operators.testing.TestData;
 
 /**
- * The real test material: {@code $CBINFER_DATA}, else {@code ../shared/data} beside the project root (the folder
- * with mvnw), else {@code data/} in the project. Golden outputs are the NHWC float32 files TensorFlow.js wrote,
- * listed in {@code golden/<model>.manifest.json}; they come back here as NCHW tensors by output name.
+ * The golden outputs in the sample data ({@link TestData}; made by golden/make-golden): the NHWC float32 files
+ * TensorFlow.js wrote, listed in {@code golden/<model>.manifest.json}; they come back here as NCHW tensors by output
+ * name.
  */
 final class GoldenData {
     private GoldenData() {}
 
+    /** The sample data directory, with its golden outputs (else the calling test is skipped, or fails in CI). */
     static Path root() {
-        String env = System.getenv("CBINFER_DATA");
-        Path project = projectRoot();
-        Path[] candidates = {env == null ? null : Paths.get(env), project.resolve("../shared/data"), project.resolve("data")};
-        for (Path p : candidates) {
-            if (p != null && Files.isDirectory(p.resolve("golden"))) return p.normalize();
-        }
-        throw new IllegalStateException("test data not found: expected ../shared/data beside the project, "
-                + "$CBINFER_DATA, or data/ (looked from " + project + ")");
-    }
-
-    static Path projectRoot() {
-        Path p = Paths.get("").toAbsolutePath();
-        while (p != null && !Files.exists(p.resolve("mvnw"))) p = p.getParent();
-        if (p == null) throw new IllegalStateException("project root (with mvnw) not found above " + Paths.get("").toAbsolutePath());
-        return p;
+        return TestData.file("golden").getParent();
     }
 
     /** Input size the golden set was computed at (the manifest's width and height). */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.job.cli.DataPaths;
+import org.cbinfer.job.testing.TestData;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.Thresholds;
@@ -40,10 +40,10 @@ class DriftTest {
 
     @Test
     void theRecursiveModeStaysBoundedOverTheWholeVideoAndTheNonRecursiveOneDrifts() throws Exception {
-        Graph graph = ModelFiles.load(DataPaths.resolve("models/tfjs/posenet.json"));
+        Graph graph = ModelFiles.load(TestData.file("models/tfjs/posenet.json"));
         String input = graph.inputs().get(0).name();
         List<Tensor> frames = new ArrayList<>();
-        try (VideoReader reader = VideoReader.builder().path(DataPaths.resolve("video/vtest.avi")).resize(WIDTH, HEIGHT).build()) {
+        try (VideoReader reader = VideoReader.builder().path(TestData.file("video/vtest.avi")).resize(WIDTH, HEIGHT).build()) {
             for (VideoFrame f; (f = reader.read()) != null; ) {
                 Tensor t = ImageTensors.fromRgb(f.rgb(), 0, WIDTH, HEIGHT, ImageTensors.Scale.PM1);
                 float dim = DIMMING * frames.size();

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.cbinfer.job.Cli;
-import org.cbinfer.job.cli.DataPaths;
+import org.cbinfer.job.testing.TestData;
 import org.cbinfer.kernels.cb.ChangeBasedEngine;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.GraphOptimizer;
@@ -32,8 +32,8 @@ class TuneAndTradeoffCommandTest {
     Path dir;
 
     private List<String> common() {
-        return List.of("--model", DataPaths.resolve("models/tfjs/posenet.json").toString(),
-                "--video", DataPaths.resolve("video/vtest.avi").toString(), "--frames", "100:103", "--size", "33x33", "--scale", "pm1");
+        return List.of("--model", TestData.file("models/tfjs/posenet.json").toString(),
+                "--video", TestData.file("video/vtest.avi").toString(), "--frames", "100:103", "--size", "33x33", "--scale", "pm1");
     }
 
     private String run(List<String> args, int expectedCode) {
@@ -55,7 +55,7 @@ class TuneAndTradeoffCommandTest {
         assertTrue(first.contains("ETA"), first);
         assertTrue(Files.exists(Path.of(thresholds + ".journal")));
         Thresholds tuned = Thresholds.read(thresholds);
-        List<String> layers = ChangeBasedEngine.changeBasedLayers(GraphOptimizer.optimize(ModelFiles.load(DataPaths.resolve("models/tfjs/posenet.json"))));
+        List<String> layers = ChangeBasedEngine.changeBasedLayers(GraphOptimizer.optimize(ModelFiles.load(TestData.file("models/tfjs/posenet.json"))));
         assertEquals(layers.size(), tuned.layers().size(), "every change-based layer gets a threshold");
         assertTrue(tuned.layers().values().stream().anyMatch(t -> t > 0), tuned.toString());
 

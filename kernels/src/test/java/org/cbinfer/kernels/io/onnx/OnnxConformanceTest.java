@@ -44,7 +44,10 @@ class OnnxConformanceTest {
     }
 
     private static Stream<DynamicNode> suite(String suite) {
-        List<OnnxTestCase> cases = OnnxTestCase.all(suite);
+        return OnnxTestCase.dynamicTests(suite, cases -> tests(suite, cases));
+    }
+
+    private static Stream<DynamicNode> tests(String suite, List<OnnxTestCase> cases) {
         Tally tally = TALLIES.computeIfAbsent(suite, s -> new Tally(s, cases.size()));
         return cases.stream().map(c -> {
             String reason = EXCLUDED.get(c.id());

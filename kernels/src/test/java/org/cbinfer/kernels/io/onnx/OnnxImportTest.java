@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.tensor.Tensor;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -24,13 +25,13 @@ class OnnxImportTest {
     private static final Map<String, String> EXCLUDED = ConformanceExclusions.load();
 
     @TestFactory
-    Stream<DynamicTest> onnxNodeModelsImportWithTheExpectedOutputShapes() {
-        return cases("onnx-node");
+    Stream<DynamicNode> onnxNodeModelsImportWithTheExpectedOutputShapes() {
+        return OnnxTestCase.dynamicTests("onnx-node", OnnxImportTest::cases);
     }
 
     @TestFactory
-    Stream<DynamicTest> onnxPytorchModelsImportWithTheExpectedOutputShapes() {
-        return cases("onnx-pytorch");
+    Stream<DynamicNode> onnxPytorchModelsImportWithTheExpectedOutputShapes() {
+        return OnnxTestCase.dynamicTests("onnx-pytorch", OnnxImportTest::cases);
     }
 
     @Test
@@ -41,8 +42,8 @@ class OnnxImportTest {
         }
     }
 
-    private static Stream<DynamicTest> cases(String suite) {
-        return OnnxTestCase.all(suite).stream().map(c -> DynamicTest.dynamicTest(c.name(),
+    private static Stream<DynamicTest> cases(List<OnnxTestCase> cases) {
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(),
                 () -> {
                     if (EXCLUDED.containsKey(c.id())) {
                         assertRejectedForItsDataType(c);

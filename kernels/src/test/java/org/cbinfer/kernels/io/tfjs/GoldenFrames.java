@@ -16,8 +16,8 @@ import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.kernels.testing.TestData;
 
 /**
- * A golden set from {@code shared/data/golden}: raw RGB frames back to back, and per frame the outputs
- * TensorFlow.js computed (NHWC float32 little-endian files listed in {@code <model>.manifest.json}).
+ * A golden set from the sample data's {@code golden/} (made by golden/make-golden): raw RGB frames back to back, and
+ * per frame the outputs TensorFlow.js computed (NHWC float32 little-endian files listed in {@code <model>.manifest.json}).
  */
 public record GoldenFrames(String model, List<Tensor> inputs, List<Map<String, Expected>> outputs) {
     /** One expected output: its NHWC shape and values. */
