@@ -55,14 +55,26 @@ __device__ __forceinline__ void count_warp(int flag, int* counter) {
 }
 
 // An affected-position list entry, or (list == null) the i-th position of the whole batch.
-__device__ __forceinline__ void decode_entry(const int* list, long i, int plane, int& cam, int& pos) {
+template <typename I>
+__device__ __forceinline__ void decode_entry(const int* list, I i, int plane, int& cam, int& pos) {
     if (list != nullptr) {
         unsigned e = (unsigned) list[i];
         cam = (int) (e >> CB_CAMERA_SHIFT);
         pos = (int) (e & ((1u << CB_CAMERA_SHIFT) - 1u));
     } else {
         cam = (int) (i / plane);
-        pos = (int) (i - (long) cam * plane);
+        pos = (int) (i - (I) cam * plane);
+    }
+}
+
+// Calls body(i) for i in [0, total) across the grid (a grid-stride loop), with 32-bit indices whenever the total
+// allows: the divisions kernels do per element cost several times more in 64 bits.
+template <typename Body>
+__device__ __forceinline__ void grid_loop(long total, Body body) {
+    if (total <= 0x7FFFFFFFL) {
+        for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < (int) total; i += gridDim.x * blockDim.x) body(i);
+    } else {
+        for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) body(i);
     }
 }
 

@@ -111,7 +111,7 @@ __device__ void conv_small(T* const* inputs, T* const* outputs, const float* __r
     const int count = entry_count(listCount, fixedCount);
     const int chunks = (outChannels + 15) / 16;
     const long total = (long) count * chunks;
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+    grid_loop(total, [&](auto i) {
         const int chunk = (int) (i / count), e = (int) (i - (long) chunk * count), co0 = chunk * 16;
         int cam, pos;
         decode_entry(list, e, outPlane, cam, pos);
@@ -142,7 +142,7 @@ __device__ void conv_small(T* const* inputs, T* const* outputs, const float* __r
         for (int j = 0; j < 16; j++) {
             if (co0 + j < outChannels) store_f(&out[co0 + j], activate(acc[j] + bias[co0 + j], activation, alpha, beta));
         }
-    }
+    });
 }
 
 // Depthwise convolution (groups == inChannels, outChannels = inChannels * multiplier) at the listed positions:
@@ -157,7 +157,7 @@ __device__ void conv_depthwise(T* const* inputs, T* const* outputs, const float*
                                int activation, float alpha, float beta) {
     const long total = (long) entry_count(listCount, fixedCount) * outChannels;
     const int mult = outChannels / inChannels;
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+    grid_loop(total, [&](auto i) {
         const long e = i / outChannels;
         const int co = (int) (i - e * outChannels), ci = co / mult;
         int cam, pos;
@@ -175,7 +175,7 @@ __device__ void conv_depthwise(T* const* inputs, T* const* outputs, const float*
             }
         }
         store_f(&outputs[cam][(size_t) pos * outChannels + co], activate(acc + bias[co], activation, alpha, beta));
-    }
+    });
 }
 
 // The gather in pieces of pieceBytes (16, 8 or 4; anything else: one element), the largest that divides a

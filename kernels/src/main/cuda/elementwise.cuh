@@ -9,9 +9,9 @@ __device__ void unary(T* const* inputs, T* const* outputs, long count, int activ
     int cam = blockIdx.y;
     const T* x = inputs[cam];
     T* y = outputs[cam];
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+    grid_loop(count, [&](auto i) {
         store_f(&y[i], activate(load_f(&x[i]), activation, alpha, beta));
-    }
+    });
 }
 
 // out[i] = a[i % aPeriod] op b[i % bPeriod]: same shape (period n), one value per channel of an NHWC image
@@ -23,9 +23,9 @@ __device__ void binary(T* const* left, long leftPeriod, T* const* right, long ri
     const T* x = left[cam];
     const T* z = right[cam];
     T* y = outputs[cam];
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+    grid_loop(count, [&](auto i) {
         store_f(&y[i], combine(load_f(&x[i % leftPeriod]), load_f(&z[i % rightPeriod]), op));
-    }
+    });
 }
 
 // One input's slice of a channel concatenation: out[p, offset + c] = in[p, c].
@@ -36,10 +36,10 @@ __device__ void concat_channels(T* const* inputs, T* const* outputs, int plane, 
     const T* x = inputs[cam];
     T* y = outputs[cam];
     long n = (long) plane * inChannels;
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+    grid_loop(n, [&](auto i) {
         int p = (int) (i / inChannels), c = (int) (i - (long) p * inChannels);
         y[(size_t) p * outChannels + offset + c] = x[i];
-    }
+    });
 }
 
 // y = act(y + bias[c]) in place over a contiguous batch of NHWC values (channels innermost): the epilogue of a

@@ -63,10 +63,10 @@ __device__ void store_output(T* const* values, float* __restrict__ staged, int c
     long n = (long) channels * plane;
     const T* v = values[cam];
     float* dst = staged + (size_t) cam * n;
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+    grid_loop(n, [&](auto i) {
         int p = (int) (i / channels), c = (int) (i - (long) p * channels);
         dst[(size_t) c * plane + p] = load_f(&v[i]);
-    }
+    });
 }
 
 CB_TYPED(load_input,
@@ -81,7 +81,7 @@ CB_TYPED(store_output, (T* const* values, float* staged, int channels, int plane
 
 // Weights at plan time: fp32 host values to the device's fp16 storage.
 extern "C" __global__ void to_half_f32(const float* input, __half* output, long count) {
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+    grid_loop(count, [&](auto i) {
         output[i] = __float2half_rn(input[i]);
-    }
+    });
 }

@@ -13,7 +13,7 @@ __device__ void pool(T* const* inputs, T* const* outputs, const int* __restrict_
                      const int* __restrict__ columnTaps, int tapsX, int inWidth, int outWidth, int channels, int isMax,
                      const int* __restrict__ rowDivisors, const int* __restrict__ columnDivisors) {
     const long total = (long) entry_count(listCount, fixedCount) * channels;
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+    grid_loop(total, [&](auto i) {
         const long e = i / channels;
         const int c = (int) (i - e * channels);
         int cam, pos;
@@ -37,7 +37,7 @@ __device__ void pool(T* const* inputs, T* const* outputs, const int* __restrict_
         }
         if (!isMax) acc = acc / (float) (rowDivisors[oy] * columnDivisors[ox]);
         store_f(&outputs[cam][(size_t) pos * channels + c], acc);
-    }
+    });
 }
 
 // Nearest or linear resize at the listed positions: the taps' weighted sum, summed along x within each source
@@ -48,7 +48,7 @@ __device__ void resize(T* const* inputs, T* const* outputs, const int* __restric
                        int tapsY, const int* __restrict__ columnTaps, int tapsX, int inWidth, int outWidth,
                        int channels, const float* __restrict__ rowWeights, const float* __restrict__ columnWeights) {
     const long total = (long) entry_count(listCount, fixedCount) * channels;
-    for (long i = (long) blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+    grid_loop(total, [&](auto i) {
         const long e = i / channels;
         const int c = (int) (i - e * channels);
         int cam, pos;
@@ -65,7 +65,7 @@ __device__ void resize(T* const* inputs, T* const* outputs, const int* __restric
             acc += rowWeights[oy * tapsY + j] * rowAcc;
         }
         store_f(&outputs[cam][(size_t) pos * channels + c], acc);
-    }
+    });
 }
 
 // Mean over positions per channel. grid: (ceil(channels / block), cameras).

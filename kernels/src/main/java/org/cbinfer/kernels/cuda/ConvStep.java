@@ -229,7 +229,7 @@ final class ConvStep extends CudaStep {
 
     /** Whether a dense pass over a contiguous batch computes this layer with cuDNN. */
     private boolean cudnn() {
-        return window != null && !small && DenseConvolution.supports(window, cpu.inputShapes()[0], cpu.outputShape());
+        return window != null && DenseConvolution.supports(window, cpu.inputShapes()[0], cpu.outputShape());
     }
 
     @Override

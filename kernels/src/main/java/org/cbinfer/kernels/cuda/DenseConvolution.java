@@ -42,6 +42,7 @@ import org.cbinfer.kernels.graph.ops.Window;
  * frame's CUDA graph. cuDNN computes the convolution alone: bias and activation follow in one pass of ours.
  */
 final class DenseConvolution implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DenseConvolution.class.getName());
     private final Libraries libraries;
     private final DeviceMemoryPool pool;
     private final cudnnTensorStruct input = new cudnnTensorStruct();
@@ -103,6 +104,14 @@ final class DenseConvolution implements AutoCloseable {
                     Libraries.device(probe.address()), limit), "cudnnFindConvolutionForwardAlgorithmEx");
             int chosen = -1;
             long bytes = 0;
+            StringBuilder tried = new StringBuilder();
+            for (int i = 0; i < found.get(); i++) {
+                perf.position(i);
+                tried.append(String.format(" [algo %d status %d %.3f ms %d MiB math %d]", perf.algo(), perf.status(),
+                        perf.time(), perf.memory() >> 20, perf.mathType()));
+            }
+            LOG.log(System.Logger.Level.DEBUG, "cuDNN for " + w + " " + in[1] + "->" + out[1] + " at " + in[2] + "x" + in[3]
+                    + " x" + cameras + ":" + tried);
             for (int i = 0; i < found.get() && chosen < 0; i++) {
                 perf.position(i);
                 if (perf.status() == CUDNN_STATUS_SUCCESS && perf.memory() <= limit) {
