@@ -39,6 +39,7 @@ import org.cbinfer.kernels.tensor.Tensor;
  * of its committed one (its table entry points there), so it recomputes everything and commits nothing.
  */
 final class BatchRunner implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(BatchRunner.class.getName());
     /** What a run computes. */
     enum Mode {
         /** Change detection, commit and recomputation of the affected positions; keyframes per camera. */
@@ -180,6 +181,14 @@ final class BatchRunner implements AutoCloseable {
     Launcher launcher() {
         return launcher;
     }
+
+    /**
+     * {@code -Dcbinfer.cuda.graphs=false} enqueues every frame eagerly (the host reads each layer's row count)
+     * instead of replaying captured graphs: slower, for telling a graph problem from a kernel problem.
+     */
+    private static final boolean GRAPHS = !"false".equals(System.getProperty("cbinfer.cuda.graphs"));
+
+    private boolean convolutionsChosen;
 
     /** Where conditional nodes go while the frame is captured. */
     GraphCapture graph() {
@@ -354,8 +363,13 @@ final class BatchRunner implements AutoCloseable {
                 fillInputs(frames.tensors());
             }
         }
+        if (!convolutionsChosen) {
+            convolutionsChosen = true;
+            chooseDenseConvolutions();
+            if (mode == Mode.DENSE && LOG.isLoggable(System.Logger.Level.DEBUG)) logStepTimes(streams, keyframes);
+        }
         CUgraphExec_st exec = graphs.get(sequence);
-        if (exec == null && plan.capturable()) exec = capture();
+        if (exec == null && plan.capturable() && GRAPHS) exec = capture();
         check(cuEventRecord(started, launcher.stream()), "cuEventRecord");
         if (exec != null) {
             check(cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
@@ -400,32 +414,88 @@ final class BatchRunner implements AutoCloseable {
         check(cuMemcpyHtoDAsync(control.address(), controlHost.pointer(), controlBytes, launcher.stream()),
                 "cuMemcpyHtoDAsync");
         double[] ms = new double[stepCount];
-        float[] elapsed = new float[1];
         for (CudaStep step : plan.steps()) {
             if (step.onHost()) {
                 ms[step.index] = Double.NaN;
                 continue;
             }
-            CUgraphExec_st exec = graph.capture(() -> {
-                for (int r = 0; r < reps; r++) {
-                    // as at the start of a frame: position lists and counters start empty
-                    check(cuMemsetD32Async(counters.address(), 0, counterCount, launcher.stream()), "cuMemsetD32Async");
-                    step.enqueue(this);
-                }
+            // as at the start of a frame: position lists and counters start empty
+            ms[step.index] = capturedMillis(reps, () -> {
+                check(cuMemsetD32Async(counters.address(), 0, counterCount, launcher.stream()), "cuMemsetD32Async");
+                step.enqueue(this);
             });
-            try {
-                check(cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
-                check(cuEventRecord(started, launcher.stream()), "cuEventRecord");
-                check(cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
-                check(cuEventRecord(finished, launcher.stream()), "cuEventRecord");
-                synchronize();
-                check(cuEventElapsedTime(elapsed, started, finished), "cuEventElapsedTime");
-                ms[step.index] = elapsed[0] / reps;
-            } finally {
-                GraphCapture.destroy(exec);
-            }
         }
         return ms;
+    }
+
+    /**
+     * The device time of {@code launches} in milliseconds: repeated {@code reps} times in one captured graph, replayed
+     * once to warm up and once between events, divided by {@code reps}.
+     */
+    private double capturedMillis(int reps, Runnable launches) {
+        CUgraphExec_st exec = graph.capture(() -> {
+            for (int r = 0; r < reps; r++) launches.run();
+        });
+        try {
+            float[] elapsed = new float[1];
+            check(cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
+            check(cuEventRecord(started, launcher.stream()), "cuEventRecord");
+            check(cuGraphLaunch(exec, launcher.stream()), "cuGraphLaunch");
+            check(cuEventRecord(finished, launcher.stream()), "cuEventRecord");
+            synchronize();
+            check(cuEventElapsedTime(elapsed, started, finished), "cuEventElapsedTime");
+            return elapsed[0] / (double) reps;
+        } finally {
+            GraphCapture.destroy(exec);
+        }
+    }
+
+    /**
+     * Keeps cuDNN for a dense convolution only where it beats our gather + cuBLASLt path on this GPU at this batch:
+     * both timed once per geometry and backend, on the first frame's tables, before that frame runs; every later
+     * runner of the backend follows that choice (the same bits whichever runner computes a frame). Neither wins
+     * everywhere: cuDNN's legacy API is slow for some large kernels at large batches, our path pays for the gathered
+     * copy on small ones.
+     */
+    private void chooseDenseConvolutions() {
+        check(cuMemcpyHtoDAsync(control.address(), controlHost.pointer(), controlBytes, launcher.stream()),
+                "cuMemcpyHtoDAsync");
+        for (CudaStep step : plan.steps()) {
+            DenseConvolution cudnn = denseConvolutions[step.index];
+            if (cudnn == null) continue;
+            Boolean faster = plan.libraries().cudnnFaster().get(cudnn.geometry());
+            if (faster == null) {
+                double withCudnn = capturedMillis(3, () -> step.enqueue(this));
+                denseConvolutions[step.index] = null;
+                double withGemm = capturedMillis(3, () -> step.enqueue(this));
+                faster = withCudnn <= withGemm;
+                plan.libraries().cudnnFaster().put(cudnn.geometry(), faster);
+                String verdict = faster ? "cuDNN" : "gather + GEMM";
+                LOG.log(System.Logger.Level.DEBUG, () -> String.format("%s (%s): cuDNN %.3f ms, gather + GEMM %.3f ms: %s",
+                        step.cpu.node().name(), cudnn.geometry(), withCudnn, withGemm, verdict));
+            }
+            if (faster) {
+                denseConvolutions[step.index] = cudnn;
+            } else {
+                denseConvolutions[step.index] = null;
+                cudnn.close();
+            }
+        }
+    }
+
+    /** The device time of each step of a dense pass, logged at DEBUG: where a frame's time goes. */
+    private void logStepTimes(List<CudaStream> streams, boolean[] keyframes) {
+        double[] ms = stepMillis(streams, keyframes, 3);
+        StringBuilder table = new StringBuilder("dense pass x" + cams + ", device ms per step:");
+        double total = 0;
+        for (CudaStep step : plan.steps()) {
+            if (step.onHost()) continue;
+            total += ms[step.index];
+            table.append(String.format("%n  %8.4f  %s (%s)%s", ms[step.index], step.cpu.node().name(), step.cpu.node().op().type(),
+                    denseConvolutions[step.index] != null ? " cuDNN" : ""));
+        }
+        table.append(String.format("%n  %8.4f  total", total));
+        LOG.log(System.Logger.Level.DEBUG, table.toString());
     }
 
     private void enqueueFrame() {

@@ -47,6 +47,7 @@ import org.cbinfer.kernels.tensor.Tensor;
  * <p>Open with {@code Backend.builder().kind(CUDA)}. Not thread-safe: one thread drives a backend.
  */
 public final class CudaBackend implements Backend {
+    private static final System.Logger LOG = System.getLogger(CudaBackend.class.getName());
     /** Most cameras in one launch (a list entry keeps the camera in 8 bits). */
     public static final int MAX_BATCH = 128;
     private static final int MAX_RUNNERS = 24;
@@ -330,6 +331,9 @@ public final class CudaBackend implements Backend {
                     int i = step.index;
                     double b = t1[i] <= td[i] ? 1.0 : Math.min(1.0, Math.max(0.0, (td[i] - t0[i]) / (t1[i] - t0[i])));
                     layers.put(step.cpu.node().name(), b);
+                    LOG.log(System.Logger.Level.DEBUG, () -> String.format(
+                            "break-even x%d %s: all changed %.4f ms, none %.4f ms, dense %.4f ms: %.3f",
+                            cameras, step.cpu.node().name(), t1[i], t0[i], td[i], b));
                 }
                 return DenseFallback.of(1.0, layers).probeEvery(probeEvery);
             } finally {

@@ -23,7 +23,13 @@ import static org.bytedeco.cuda.global.cudnn.cudnnSetConvolutionMathType;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetFilter4dDescriptor;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetStream;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetTensor4dDescriptor;
+import static org.bytedeco.cuda.global.cudart.cuMemAlloc;
+import static org.bytedeco.cuda.global.cudart.cuMemFree;
+import static org.bytedeco.cuda.global.cudart.cuMemGetInfo;
+import static org.cbinfer.kernels.cuda.Cuda.check;
 import static org.cbinfer.kernels.cuda.Cuda.checkCudnn;
+
+import java.util.List;
 
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.cudnn.cudnnConvolutionFwdAlgoPerf_t;
@@ -31,14 +37,15 @@ import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
 import org.bytedeco.cuda.cudnn.cudnnFilterStruct;
 import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.SizeTPointer;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.graph.ops.Window;
 
 /**
  * A convolution computed densely by cuDNN over a batch of cameras whose input and output values lie back to back
  * (NHWC, N = cameras): the dense passes of a plan ({@link BatchRunner.Mode#DENSE}). fp32 runs with FMA math (no
- * TF32), TF32 and fp16 on the tensor cores. The algorithm is found once (cudnnFindConvolutionForwardAlgorithmEx on
- * the runner's own buffers) and its workspace taken from the backend's pool; the call is then captured in the
+ * TF32), TF32 and fp16 on the tensor cores. The algorithm is found once per geometry and backend
+ * (cudnnFindConvolutionForwardAlgorithmEx on the first runner's buffers) and its workspace taken from the backend's pool; the call is then captured in the
  * frame's CUDA graph. cuDNN computes the convolution alone: bias and activation follow in one pass of ours.
  */
 final class DenseConvolution implements AutoCloseable {
@@ -49,6 +56,8 @@ final class DenseConvolution implements AutoCloseable {
     private final cudnnTensorStruct output = new cudnnTensorStruct();
     private final cudnnFilterStruct filter = new cudnnFilterStruct();
     private final cudnnConvolutionStruct convolution = new cudnnConvolutionStruct();
+    private static final long MAX_WORKSPACE = 4L << 30;
+    private final Geometry geometry;
     private final int algorithm;
     private final DeviceBuffer workspace;
 
@@ -94,41 +103,67 @@ final class DenseConvolution implements AutoCloseable {
             throw new IllegalStateException("cuDNN computes a " + c[0] + "x" + h[0] + "x" + wo[0] + " output, the plan "
                     + out[1] + "x" + out[2] + "x" + out[3]);
         }
-        long limit = 1L << 30;
-        DeviceBuffer probe = pool.allocate(limit);
+        this.geometry = new Geometry(precision, cameras, w, groups, List.of(in[1], in[2], in[3]), List.of(out[1], out[2], out[3]));
+        Algorithm chosen = libraries.convolutionAlgorithms().get(geometry);
+        if (chosen == null) {
+            chosen = find(x, weights, y, stream);
+            libraries.convolutionAlgorithms().put(geometry, chosen);
+        }
+        // the math the algorithm was timed with; fp32 keeps FMA math (no TF32 rounding)
+        if (precision != Precision.FP32) {
+            checkCudnn(cudnnSetConvolutionMathType(convolution, chosen.mathType()), "cudnnSetConvolutionMathType");
+        }
+        this.algorithm = chosen.id();
+        this.workspace = pool.allocate(Math.max(chosen.workspaceBytes(), 256));
+    }
+
+    /** What fixes a convolution's algorithm within a backend: the same geometry gets the same algorithm, so the same bits. */
+    record Geometry(Precision precision, int cameras, Window window, int groups, List<Integer> in, List<Integer> out) {
+    }
+
+    /** An algorithm cuDNN found for a geometry, with the math type it was timed with and the workspace it needs. */
+    record Algorithm(int id, int mathType, long workspaceBytes) {
+    }
+
+    Geometry geometry() {
+        return geometry;
+    }
+
+    /**
+     * The fastest algorithm that succeeds, timed by cuDNN on the runner's buffers. Its workspace may take a quarter
+     * of the free device memory (at most 4 GiB): at 32 cameras the one fast algorithm of a 7x7 layer needed 2 GiB
+     * (H200, 2026-12-04) and the next one was 100x slower. The search's scratch is freed at once, not pooled.
+     */
+    private Algorithm find(long x, long weights, long y, CUstream_st stream) {
+        long limit;
+        try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
+            check(cuMemGetInfo(free, total), "cuMemGetInfo");
+            limit = Math.min(MAX_WORKSPACE, free.get() / 4) & ~255L;
+        }
+        long[] scratch = new long[1];
+        check(cuMemAlloc(scratch, Math.max(limit, 256)), "cuMemAlloc(" + limit + " bytes of cuDNN search workspace)");
         int wanted = 8;
         try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(wanted); IntPointer found = new IntPointer(1)) {
             checkCudnn(cudnnSetStream(libraries.cudnn(), stream), "cudnnSetStream");
             checkCudnn(cudnnFindConvolutionForwardAlgorithmEx(libraries.cudnn(), input, Libraries.device(x), filter,
                     Libraries.device(weights), convolution, output, Libraries.device(y), wanted, found, perf,
-                    Libraries.device(probe.address()), limit), "cudnnFindConvolutionForwardAlgorithmEx");
-            int chosen = -1;
-            long bytes = 0;
+                    Libraries.device(scratch[0]), limit), "cudnnFindConvolutionForwardAlgorithmEx");
             StringBuilder tried = new StringBuilder();
+            Algorithm chosen = null;
             for (int i = 0; i < found.get(); i++) {
                 perf.position(i);
                 tried.append(String.format(" [algo %d status %d %.3f ms %d MiB math %d]", perf.algo(), perf.status(),
                         perf.time(), perf.memory() >> 20, perf.mathType()));
-            }
-            LOG.log(System.Logger.Level.DEBUG, "cuDNN for " + w + " " + in[1] + "->" + out[1] + " at " + in[2] + "x" + in[3]
-                    + " x" + cameras + ":" + tried);
-            for (int i = 0; i < found.get() && chosen < 0; i++) {
-                perf.position(i);
-                if (perf.status() == CUDNN_STATUS_SUCCESS && perf.memory() <= limit) {
-                    chosen = perf.algo();
-                    bytes = perf.memory();
-                    // the math the algorithm was timed with; fp32 keeps FMA math (no TF32 rounding)
-                    if (precision != Precision.FP32) {
-                        checkCudnn(cudnnSetConvolutionMathType(convolution, perf.mathType()), "cudnnSetConvolutionMathType");
-                    }
+                if (chosen == null && perf.status() == CUDNN_STATUS_SUCCESS && perf.memory() <= limit) {
+                    chosen = new Algorithm(perf.algo(), perf.mathType(), perf.memory());
                 }
             }
-            if (chosen < 0) throw new CudaException("cuDNN found no algorithm for a " + w + " convolution of " + in[1]
-                    + " to " + out[1] + " channels at " + in[2] + "x" + in[3]);
-            this.algorithm = chosen;
-            this.workspace = pool.allocate(Math.max(bytes, 256));
+            LOG.log(System.Logger.Level.DEBUG, "cuDNN for " + geometry + ":" + tried);
+            if (chosen == null) throw new CudaException("cuDNN found no algorithm for a " + geometry.window() + " convolution of "
+                    + geometry.in() + " to " + geometry.out() + " with " + (limit >> 20) + " MiB of workspace");
+            return chosen;
         } finally {
-            pool.release(probe);
+            check(cuMemFree(scratch[0]), "cuMemFree");
         }
     }
 

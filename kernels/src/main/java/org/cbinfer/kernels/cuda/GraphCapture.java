@@ -30,6 +30,7 @@ import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.cudart.CUDA_CONDITIONAL_NODE_PARAMS;
 import org.bytedeco.cuda.cudart.CUgraphNodeParams;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -120,10 +121,12 @@ final class GraphCapture implements AutoCloseable {
              PointerPointer<?> deps = new PointerPointer<>(1); PointerPointer<?> edges = new PointerPointer<>(1);
              SizeTPointer depCount = new SizeTPointer(1); CUgraphNodeParams params = new CUgraphNodeParams()) {
             check(cuStreamGetCaptureInfo(s, status, id, graph, deps, edges, depCount), "cuStreamGetCaptureInfo");
-            // the capture is one stream's: at most one node to follow (JavaCPP passes a node array of one element)
+            // the capture is one stream's: at most one node to follow. Through JavaCPP's binding the first slot holds
+            // that node itself, not the address of the driver's array (seen on the H200 with driver 580: the node
+            // equals the graph's root when one node was captured; reading through it crashed cuGraphAddNode)
             long count = depCount.get();
             if (count > 1) throw new IllegalStateException("capture has " + count + " dependencies; expected one stream's");
-            CUgraphNode_st last = count == 0 ? null : new PointerPointer<CUgraphNode_st>(deps.get(0)).get(CUgraphNode_st.class, 0);
+            CUgraphNode_st last = count == 0 ? null : new CUgraphNode_st(deps.get(0));
             Pointer.memset(params, 0, params.sizeof());
             params.type(CU_GRAPH_NODE_TYPE_CONDITIONAL);
             CUDA_CONDITIONAL_NODE_PARAMS c = params.conditional();
@@ -132,9 +135,18 @@ final class GraphCapture implements AutoCloseable {
             check(cuGraphAddNode(node, graph, last, null, count, params), "cuGraphAddNode(conditional)");
             check(cuStreamUpdateCaptureDependencies(s, node, null, 1, CU_STREAM_SET_CAPTURE_DEPENDENCIES),
                     "cuStreamUpdateCaptureDependencies");
-            PointerPointer<CUgraph_st> bodyGraphs = new PointerPointer<>(params.conditional().phGraph_out());
+            PointerPointer<CUgraph_st> bodyGraphs = bodyGraphs(params.conditional());
             for (int i = 0; i < bodies; i++) captureBody(bodyGraphs.get(CUgraph_st.class, i), i, body);
         }
+    }
+
+    /**
+     * The node's bodies: the CUDA-owned array that {@code phGraph_out} points to. JavaCPP's getter of that field
+     * dereferences it (it gives the first body only), so the field is read as the address it holds.
+     */
+    private static PointerPointer<CUgraph_st> bodyGraphs(CUDA_CONDITIONAL_NODE_PARAMS conditional) {
+        long field = conditional.address() + Loader.offsetof(CUDA_CONDITIONAL_NODE_PARAMS.class, "phGraph_out");
+        return new PointerPointer<>(new PointerPointer<>(Libraries.device(field)).get(0));
     }
 
     /** Captures body i into {@code bodyGraph} on a stream of its own, with the launcher pointed at it. */
