@@ -227,8 +227,15 @@ final class ConvStep extends CudaStep {
         return true;
     }
 
+    /**
+     * {@code -Dcbinfer.cuda.cudnn=false} computes every dense convolution with our own gather + cuBLASLt path: for
+     * measuring our kernels against cuDNN, and for telling a cuDNN problem from one of ours.
+     */
+    private static final boolean CUDNN = !"false".equals(System.getProperty("cbinfer.cuda.cudnn"));
+
     /** Whether a dense pass over a contiguous batch computes this layer with cuDNN. */
     private boolean cudnn() {
+        if (!CUDNN) return false;
         // depthwise layers stay ours: memory-bound either way; with cuDNN on every layer posenet's fp16 dense pass
         // was 3.8e-2 from the fp32 reference, 1.4e-2 on our kernels (H200, 2026-12-04)
         return window != null && !depthwise && DenseConvolution.supports(window, cpu.inputShapes()[0], cpu.outputShape());

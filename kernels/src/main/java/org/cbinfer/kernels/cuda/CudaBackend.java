@@ -63,7 +63,7 @@ public final class CudaBackend implements Backend {
     private final Launcher launcher;
     private final GraphCapture graphCapture;
     private final Libraries libraries;
-    private final DeviceMemoryPool pool = new DeviceMemoryPool();
+    private final DeviceMemoryPool pool = new DeviceMemoryPool(stream);
     private final Transfers transfers;
     private final PlanCache cpuPlans;
     private final Map<CpuPlan, CudaPlan> plans = new HashMap<>();

@@ -2,7 +2,7 @@ package org.cbinfer.kernels.cuda;
 
 import static org.bytedeco.cuda.global.cudart.cuMemAlloc;
 import static org.bytedeco.cuda.global.cudart.cuMemFree;
-import static org.bytedeco.cuda.global.cudart.cuMemsetD8;
+import static org.bytedeco.cuda.global.cudart.cuMemsetD8Async;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.util.ArrayDeque;
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.cuda.cudart.CUstream_st;
 
 /**
  * Device memory of one backend, recycled by size: buffers released by a stream (a camera evicted, a stream
@@ -17,6 +18,9 @@ import java.util.Map;
  * all streams of a model and input size ask for the same buffers. Nothing is allocated per frame: buffers are
  * taken when a stream, plan or batch shape first appears. Library workspaces (cuDNN, cuBLASLt) come from here
  * too. Not thread-safe (one backend, one thread).
+ *
+ * <p>Zeroing goes on the backend's stream, so that the kernels after it see zeros: the legacy default stream's
+ * memset is not ordered with the backend's non-blocking stream.
  */
 final class DeviceMemoryPool implements AutoCloseable {
     private static final long ALIGN = 256;
@@ -25,6 +29,12 @@ final class DeviceMemoryPool implements AutoCloseable {
     private final List<Long> owned = new ArrayList<>();
     private long reservedBytes;
     private long inUseBytes;
+    private final CUstream_st stream;
+
+    /** A pool whose zeroed buffers are zeroed on {@code stream}. */
+    DeviceMemoryPool(CUstream_st stream) {
+        this.stream = stream;
+    }
 
     /** A buffer of at least {@code bytes} (rounded up to 256), contents undefined. */
     DeviceBuffer allocate(long bytes) {
@@ -46,7 +56,7 @@ final class DeviceMemoryPool implements AutoCloseable {
     /** A buffer filled with zero bytes. */
     DeviceBuffer allocateZeroed(long bytes) {
         DeviceBuffer b = allocate(bytes);
-        check(cuMemsetD8(b.address(), (byte) 0, b.bytes()), "cuMemsetD8");
+        check(cuMemsetD8Async(b.address(), (byte) 0, b.bytes(), stream), "cuMemsetD8Async");
         return b;
     }
 

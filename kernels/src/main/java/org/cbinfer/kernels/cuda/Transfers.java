@@ -1,19 +1,25 @@
 package org.cbinfer.kernels.cuda;
 
 import static org.bytedeco.cuda.global.cudart.cuMemcpyDtoHAsync;
-import static org.bytedeco.cuda.global.cudart.cuMemcpyHtoD;
+import static org.bytedeco.cuda.global.cudart.cuMemcpyHtoDAsync;
 import static org.bytedeco.cuda.global.cudart.cuStreamSynchronize;
 import static org.cbinfer.kernels.cuda.Cuda.check;
 
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.cbinfer.kernels.backend.Precision;
 
 /**
  * Synchronous copies between host arrays (fp32, NCHW) and single device buffers in the backend's element type
  * and layout: constants and weights at plan time, state snapshots and restores. Not for the per-frame path,
  * which {@link BatchRunner} stages in pinned memory.
+ *
+ * <p>Every copy goes on the backend's stream and is waited for there. A plain {@code cuMemcpyHtoD} would run on
+ * the legacy default stream, which the backend's non-blocking stream does not wait for, and from pageable memory
+ * it may return before the data has landed: a kernel converting freshly copied weights to fp16 then read part of
+ * them before they arrived (wrong cuDNN weights at random, seen on the H200 on 2026-12-04).
  */
 final class Transfers implements AutoCloseable {
     private final Launcher launcher;
@@ -44,7 +50,7 @@ final class Transfers implements AutoCloseable {
     DeviceBuffer floats(float[] data) {
         DeviceBuffer b = pool.allocate(4L * data.length);
         try (FloatPointer host = new FloatPointer(data)) {
-            check(cuMemcpyHtoD(b.address(), host, 4L * data.length), "cuMemcpyHtoD");
+            copyIn(b.address(), host, 4L * data.length);
         }
         return b;
     }
@@ -52,7 +58,7 @@ final class Transfers implements AutoCloseable {
     DeviceBuffer ints(int[] data) {
         DeviceBuffer b = pool.allocate(4L * data.length);
         try (IntPointer host = new IntPointer(data)) {
-            check(cuMemcpyHtoD(b.address(), host, 4L * data.length), "cuMemcpyHtoD");
+            copyIn(b.address(), host, 4L * data.length);
         }
         return b;
     }
@@ -76,7 +82,7 @@ final class Transfers implements AutoCloseable {
         }
         ensureStage(layout);
         stageHost.view().asFloatBuffer().put(0, nchw, 0, nchw.length);
-        check(cuMemcpyHtoD(stage.address(), stageHost.pointer(), 4L * nchw.length), "cuMemcpyHtoD");
+        check(cuMemcpyHtoDAsync(stage.address(), stageHost.pointer(), 4L * nchw.length, launcher.stream()), "cuMemcpyHtoDAsync");
         fillControl(target);
         launcher.launch(Kernels.LOAD_INPUT, Launcher.blocks(layout.plane()), 1, Launcher.BLOCK, new Kernels.LoadInput(
                 stage.address(), control.address(0), control.address(8), control.address(16), control.address(20),
@@ -105,7 +111,7 @@ final class Transfers implements AutoCloseable {
         b.putLong(8, mask.address());
         b.putInt(16, 1);
         b.putInt(20, 0);
-        check(cuMemcpyHtoD(control.address(), controlHost.pointer(), 24), "cuMemcpyHtoD");
+        check(cuMemcpyHtoDAsync(control.address(), controlHost.pointer(), 24, launcher.stream()), "cuMemcpyHtoDAsync");
     }
 
     private void ensureStage(SlotLayout layout) {
@@ -118,6 +124,12 @@ final class Transfers implements AutoCloseable {
         stage = pool.allocate(4L * stageValues);
         stageHost = new PinnedBuffer(4L * stageValues);
         mask = pool.allocate(maskBytes);
+    }
+
+    /** Copies host bytes to the device on the backend's stream and waits for them (the host memory may go next). */
+    private void copyIn(long device, Pointer host, long bytes) {
+        check(cuMemcpyHtoDAsync(device, host, bytes, launcher.stream()), "cuMemcpyHtoDAsync");
+        sync();
     }
 
     private void sync() {
