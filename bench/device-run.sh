@@ -6,7 +6,7 @@
 #   bash bench/device-run.sh
 #
 # Writes under $OUT (at most 8 files come back): summary.txt, run.log (everything printed), tests.log,
-# results.tgz (every JSON: peer-*.json, ours-*.json). Tune to fit the call's 10 minutes with:
+# results.tgz (every JSON: peer-*.json, ours-*.json; and power-*.png, the GPU's power over each of our runs). Tune to fit the call's 10 minutes with:
 #   NETWORKS     space-separated specs NAME:MODEL:WxH:SCALE:THRESHOLDS (default below; MODEL "posenet" = the
 #                packed posenet.json)
 #   PRECISIONS   our backend's precisions, comma separated (default fp32,tf32,fp16)
@@ -73,7 +73,7 @@ for spec in $NETWORKS; do
     # shellcheck disable=SC2086
     step "ours $name $p" "${J[@]}" org.cbinfer.job.Cli bench "${common[@]}" --backend "$BACKEND" --precision "$p" \
       --mode dense,cb --threshold "$thresholds" --frames "$FRAMES" --cameras "$CAMERAS" --batch "$BATCHES" \
-      --out "$work/results/ours-$name-$p.json" $BENCH_ARGS
+      --out "$work/results/ours-$name-$p.json" --power "$work/results/power-$name-$p.png" $BENCH_ARGS
   done
 done
 

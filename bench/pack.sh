@@ -24,16 +24,16 @@ require_built kernels connectors job
 rm -rf "$out/lib" && mkdir -p "$out/lib" "$out/data/models/tfjs" "$out/data/video"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-./mvnw -q -B -o dependency:copy-dependencies -pl kernels,connectors -DincludeScope=test -DoutputDirectory="$tmp/deps" \
+./mvnw -q -B -o dependency:copy-dependencies -pl kernels,connectors,job -DincludeScope=test -DoutputDirectory="$tmp/deps" \
   -Dmdep.useBaseVersion=true
 # what bench and the GPU tests load: JSON, protobuf (ONNX importer), JavaCPP's CUDA presets (JNI wrappers for
-# x86-64; the machine has NVIDIA's libraries), jqwik; the console
+# x86-64; the machine has NVIDIA's libraries), jqwik, XChart (bench --power; PNG through java.desktop); the console
 # launcher below brings JUnit itself
 for j in "$tmp"/deps/*.jar; do
   n=$(basename "$j")
   foreign_natives "$n" && continue
   case $n in
-    jackson-core-*|jackson-databind-*|jackson-annotations-*|protobuf-java-*|cuda-[0-9]*|javacpp-[0-9]*|jqwik-[0-9]*|jqwik-api-*|jqwik-engine-*) cp "$j" "$out/lib/" ;;
+    jackson-core-*|jackson-databind-*|jackson-annotations-*|protobuf-java-*|cuda-[0-9]*|javacpp-[0-9]*|jqwik-[0-9]*|jqwik-api-*|jqwik-engine-*|xchart-*) cp "$j" "$out/lib/" ;;
   esac
 done
 module_jars kernels connectors job | xargs -I{} cp {} "$out/lib/"
@@ -51,7 +51,7 @@ cp "$data/video/vtest.avi" "$out/data/video/"
 if [ ! -f "$out/jre.tar.xz" ] || [ "${REBUILD_JRE:-0}" = 1 ]; then
   rm -f "$out/jre.tgz"
   # uncompressed modules, compressed solid with xz: about half of jlink's own compression
-  jlink_runtime "$tmp/jre" java.base,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs 0
+  jlink_runtime "$tmp/jre" java.base,java.desktop,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs 0
   tar cf - -C "$tmp" jre | xz -9 -T0 > "$out/jre.tar.xz"
 fi
 report_size "$out" 60

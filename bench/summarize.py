@@ -34,6 +34,22 @@ def peer_best(peer, precision):
     return b1, fps
 
 
+def peer_energy(peer, precision):
+    """(lowest joules per frame, its config) over the peer's matching precisions and batches."""
+    best = (math.nan, "-")
+    for row in peer.get("timings", []):
+        j = row.get("joules_per_frame")
+        if j is None or row["precision"] not in PEER_PRECISIONS.get(precision, [precision]):
+            continue
+        if not best[0] <= j:
+            best = (j, f"{row['precision']} {row['mode']} batch {row['batch']}")
+    return best
+
+
+def mj(joules):
+    return f"{joules * 1000:.2f}" if joules == joules else "-"
+
+
 def summarize(folder):
     names = sorted({os.path.basename(f)[5:-5] for f in glob.glob(os.path.join(folder, "peer-*.json"))}
                    | {os.path.basename(f)[5:].rsplit("-", 1)[0] for f in glob.glob(os.path.join(folder, "ours-*.json"))})
@@ -49,24 +65,36 @@ def summarize(folder):
         if peer:
             print(f"peer {peer.get('device')}, torch {peer.get('torch')}, cuDNN {peer.get('cudnn')}; "
                   f"checks vs our CPU (rel L2): " + ", ".join(f"{k} {v['rel_l2']:.2g}" for k, v in peer.get("checks", {}).items()))
-            print("| peer precision | batch 1 ms/frame (config) | best frames/s (config) |\n|---|---|---|")
+            print("| peer precision | batch 1 ms/frame (config) | best frames/s (config) | lowest mJ/frame (config) |"
+                  "\n|---|---|---|---|")
             for p, best in peer.get("best", {}).items():
+                j, jc = peer_energy(peer, p) if p in PEER_PRECISIONS else (math.nan, "-")
+                if p not in PEER_PRECISIONS:
+                    rows = [r for r in peer.get("timings", []) if r["precision"] == p and "joules_per_frame" in r]
+                    if rows:
+                        r = min(rows, key=lambda r: r["joules_per_frame"])
+                        j, jc = r["joules_per_frame"], f"{r['mode']} batch {r['batch']}"
                 print(f"| {p} | {best.get('batch1_ms', float('nan')):.3f} ({best.get('batch1_mode', '-')}) | "
-                      f"{best.get('frames_per_s', 0):.0f} ({best.get('frames_per_s_config', '-')}) |")
+                      f"{best.get('frames_per_s', 0):.0f} ({best.get('frames_per_s_config', '-')}) | {mj(j)} ({jc}) |")
         if not ours:
             continue
-        print("| ours | dense b1 ms/frame | dense best frames/s | vs peer b1 |\n|---|---|---|---|")
+        print("| ours | dense b1 ms/frame | of it on the GPU | dense best frames/s | vs peer b1 | vs peer b1, GPU time "
+              "| dense lowest mJ/frame |\n|---|---|---|---|---|---|---|")
         for prec, r in ours.items():
             dense = r.get("dense", [])
             b1 = next((d["ms_per_frame"] for d in dense if d["batch"] == 1), float("nan"))
+            dev = next((d.get("device_ms_per_frame", float("nan")) for d in dense if d["batch"] == 1), float("nan"))
             fps = max((d["frames_per_s"] for d in dense), default=float("nan"))
+            j = min((d["joules_per_frame"] for d in dense if "joules_per_frame" in d), default=float("nan"))
             (pb1, _), _ = peer_best(peer, prec)
-            print(f"| {r.get('backend')} {prec} | {b1:.3f} | {fps:.0f} | {pb1 / b1 if b1 == b1 else float('nan'):.2f}x |")
+            print(f"| {r.get('backend')} {prec} | {b1:.3f} | {dev:.3f} | {fps:.0f} | {pb1 / b1 if b1 == b1 else float('nan'):.2f}x | "
+                  f"{pb1 / dev if dev == dev else float('nan'):.2f}x | {mj(j)} |")
         print("| ours change-based | threshold | fallback | cameras | ms/cam-frame | of it on the GPU | vs our dense b1 "
-              "| speedup vs peer b1 | cam-frames/s | x peer frames/s | MAC ratio | task | rel L2 | MiB/camera |"
-              "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+              "| speedup vs peer b1 | cam-frames/s | x peer frames/s | mJ/cam-frame | peer's lowest mJ/frame over ours "
+              "| MAC ratio | task | rel L2 | MiB/camera |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for prec, r in ours.items():
             (pb1, pc1), (pfps, pcf) = peer_best(peer, prec)
+            pj, _ = peer_energy(peer, prec)
             ours_b1 = next((d["ms_per_frame"] for d in r.get("dense", []) if d["batch"] == 1), float("nan"))
             for run in r.get("cb", []):
                 th = run["thresholds"]["default"] if not run["thresholds"].get("layers") else "file"
@@ -76,7 +104,8 @@ def summarize(folder):
                     device = c.get("step_device_ms_median", float("nan")) / c["cameras"]
                     print(f"| {r.get('backend')} {prec} | {th} | {run.get('fallback', 'none')} | {c['cameras']} | {c['ms_per_camera_frame']:.4f} | "
                           f"{device:.4f} | {ours_b1 / c['ms_per_camera_frame']:.2f}x | {pb1 / c['ms_per_camera_frame']:.2f}x | {c['camera_frames_per_s']:.0f} | "
-                          f"{c['camera_frames_per_s'] / pfps if pfps else float('nan'):.2f}x | {c['mac_ratio']:.2f} | {task} | "
+                          f"{c['camera_frames_per_s'] / pfps if pfps else float('nan'):.2f}x | {mj(c.get('joules_per_frame', math.nan))} | "
+                          f"{pj / c.get('joules_per_frame', math.nan):.2f}x | {c['mac_ratio']:.2f} | {task} | "
                           f"{err['rel_l2']:.3g} | {c['bytes_per_camera'] / 1048576:.1f} |")
         print(f"(peer reference: batch 1 {pc1 if ours else ''}; frames/s {pcf if ours else ''})")
     return 0

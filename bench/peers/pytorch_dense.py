@@ -5,10 +5,12 @@ Reads a graph exported by `bin/cbinfer bench --export DIR` (graph.json, weights.
 an input and the outputs our CPU backend computed for it), rebuilds it with torch.nn.functional ops, checks
 its outputs against the reference, then times dense inference the way docs/anchors.md did: fp32 (TF32 off),
 TF32, fp16 and fp16 channels-last; eager and captured in a CUDA graph; batch 1, 8 and 32; CUDA events,
-median after warm-up, cudnn.benchmark on. Prints a table and writes the figures as JSON.
+median after warm-up, cudnn.benchmark on; joules per frame from the GPU's energy counter (NVML) over a window
+of repeated calls in the last mode. Prints a table and writes the figures as JSON.
 
   python3 bench/peers/pytorch_dense.py --export DIR [--out peer.json] [--batches 1,8,32]
           [--precisions fp32,tf32,fp16,fp16cl] [--modes eager,graph] [--warmup 10] [--iters 50]
+          [--energy-seconds 2]
   python3 bench/peers/pytorch_dense.py --export DIR --numpy-check
 
 The graph interpreter is shared by two backends: torch (the peer) and numpy in float64 (`--numpy-check`),
@@ -491,6 +493,44 @@ def timed(torch, fn, warmup, iters):
     return statistics.median(times), times[min(len(times) - 1, int(math.ceil(0.9 * len(times))) - 1)]
 
 
+class Nvml:
+    """The GPU's energy counter (millijoules since the driver loaded) through the driver's libnvidia-ml."""
+
+    def __init__(self, index=0):
+        import ctypes
+        self.ctypes = ctypes
+        self.lib = ctypes.CDLL("libnvidia-ml.so.1")
+        self._check(self.lib.nvmlInit_v2(), "nvmlInit")
+        self.handle = ctypes.c_void_p()
+        self._check(self.lib.nvmlDeviceGetHandleByIndex_v2(index, ctypes.byref(self.handle)), "nvmlDeviceGetHandleByIndex")
+        self.millijoules()
+
+    def _check(self, status, what):
+        if status != 0:
+            raise RuntimeError(f"{what} failed: NVML {status}")
+
+    def millijoules(self):
+        v = self.ctypes.c_ulonglong()
+        self._check(self.lib.nvmlDeviceGetTotalEnergyConsumption(self.handle, self.ctypes.byref(v)),
+                    "nvmlDeviceGetTotalEnergyConsumption")
+        return v.value
+
+
+def energy(torch, fn, batch, nvml, seconds):
+    """Joules per frame, mean watts and the window's seconds: fn repeated for `seconds`, the board's counter read
+    around it (the same way `bin/cbinfer bench` measures ours)."""
+    import time
+    torch.cuda.synchronize()
+    e0, t0, calls = nvml.millijoules(), time.perf_counter(), 0
+    while time.perf_counter() - t0 < seconds:
+        for _ in range(10):
+            fn()
+        calls += 10
+        torch.cuda.synchronize()
+    mj, s = nvml.millijoules() - e0, time.perf_counter() - t0
+    return mj / 1000.0 / (calls * batch), mj / 1000.0 / s, s
+
+
 def peer(export, args):
     import torch
     torch.backends.cudnn.benchmark = True
@@ -508,6 +548,12 @@ def peer(export, args):
     print(f"{result['device']}, torch {result['torch']}, CUDA {result['cuda']}, cuDNN {result['cudnn']}; "
           f"input {list(x0.shape)}, {result['gmac_per_frame']:.2f} GMAC/frame")
     failed = False
+    nvml = None
+    if args.energy_seconds > 0:
+        try:
+            nvml = Nvml()
+        except (OSError, RuntimeError) as e:
+            print(f"no energy figures: {e}")
     with torch.no_grad():
         for prec in args.precisions:
             dtype_name, cl, tf32 = PRECISIONS[prec]
@@ -538,9 +584,14 @@ def peer(export, args):
                         continue
                     row = {"precision": prec, "mode": mode, "batch": batch, "ms_median": med, "ms_p90": p90,
                            "ms_per_frame": med / batch, "frames_per_s": 1000.0 * batch / med}
+                    joules = ""
+                    if nvml is not None and mode == args.modes[-1]:
+                        jpf, watts, window = energy(torch, fn, batch, nvml, args.energy_seconds)
+                        row.update({"joules_per_frame": jpf, "mean_watts": watts, "energy_window_s": window})
+                        joules = f", {jpf * 1000:.2f} mJ/frame ({watts:.0f} W over {window:.2f} s)"
                     result["timings"].append(row)
                     print(f"  {prec:6s} {mode:5s} batch {batch:3d}: {med:8.3f} ms (p90 {p90:.3f}), "
-                          f"{med / batch:.4f} ms/frame, {row['frames_per_s']:.0f} frames/s")
+                          f"{med / batch:.4f} ms/frame, {row['frames_per_s']:.0f} frames/s{joules}")
                     del fn
                 del xb
                 torch.cuda.empty_cache()
@@ -603,6 +654,8 @@ def main(argv=None):
     p.add_argument("--modes", type=csv_list(str), default=["eager", "graph"])
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--iters", type=int, default=50)
+    p.add_argument("--energy-seconds", type=float, default=2.0,
+                   help="joules per frame over this long a window of the last --modes mode (0: none; NVML)")
     args = p.parse_args(argv)
     for prec in args.precisions:
         if prec not in PRECISIONS:

@@ -30,7 +30,7 @@ public final class BenchCommand {
             "        [--threshold T[,T...] | --thresholds FILE] [--video FILE|FRAMES.rgb] [--frames A:B] [--cameras 1,8,32,128]",
             "        [--spread N] [--batch 1,8,32] [--warmup N] [--iters N] [--check-every K] [--fallback none,measure]",
             "        [--probe-every N] [--fallback-out FILE]",
-            "        [--out FILE.json] [--export DIR]",
+            "        [--out FILE.json] [--power FILE.png] [--export DIR]",
             "  --size       input size (default: the reference network's published size; files: their declared size)",
             "  --scale      pixel scaling; reference networks default to theirs (unit), files need it (PoseNet: pm1)",
             "  --mode       what to time: dense (Backend.dense at each --batch), cb (change-based, each threshold, each",
@@ -48,6 +48,8 @@ public final class BenchCommand {
             "  --probe-every  frames between the fallback's probes for measure and fraction fallbacks (default 16)",
             "  --fallback-out  write the break-even fractions measured for the first --cameras count to FILE (a",
             "               fallback file for backend.fallback)",
+            "  --power      plot the GPU's power over the run, a marker per timed part, to FILE.png (NVML; the",
+            "               joules per frame are reported whenever the backend is a GPU whose energy NVML reads)",
             "  --export     write graph.json, weights.f32 and a reference frame with our CPU outputs for",
             "               bench/peers/pytorch_dense.py");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,7 +59,7 @@ public final class BenchCommand {
     public static int run(List<String> argv, PrintStream out) throws Exception {
         Args args = Args.parse(argv, Set.of("model", "size", "scale", "backend", "device", "precision", "mode", "threshold",
                 "thresholds", "video", "frames", "cameras", "spread", "batch", "warmup", "iters", "check-every", "out",
-                "export", "fallback", "probe-every", "fallback-out"), Set.of());
+                "export", "fallback", "probe-every", "fallback-out", "power"), Set.of());
         BenchModel model = BenchModel.resolve(args.require("model"), args.get("scale", null));
         int[] size = args.size("size");
         int width = size != null ? size[0] : model.defaultWidth();
@@ -87,7 +89,8 @@ public final class BenchCommand {
         ObjectNode root = JSON.createObjectNode();
         root.put("command", "bench " + String.join(" ", argv));
         root.put("date", Instant.now().toString());
-        ObjectNode results = new BenchRunner(s, out).run(modes.contains("dense"), modes.contains("cb") ? thresholds(args) : List.of());
+        ObjectNode results = new BenchRunner(s, out).run(modes.contains("dense"), modes.contains("cb") ? thresholds(args) : List.of(),
+                args.has("power") ? Path.of(args.require("power")) : null);
         root.setAll(results);
         if (args.has("out")) {
             Path file = Path.of(args.require("out"));

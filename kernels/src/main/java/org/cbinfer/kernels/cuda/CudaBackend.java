@@ -70,6 +70,7 @@ public final class CudaBackend implements Backend {
     private final Map<DenseKey, DenseBatch> denseBatches = new HashMap<>();
     private final LinkedHashMap<RunnerKey, BatchRunner> runners = new LinkedHashMap<>(16, 0.75f, true);
     private boolean closed;
+    private long lastDenseDeviceNanos;
 
     private record RunnerKey(CudaPlan plan, int cams, BatchRunner.Mode mode, boolean images) {}
 
@@ -342,6 +343,14 @@ public final class CudaBackend implements Backend {
         });
     }
 
+    /**
+     * The device time of the last {@link #dense} or {@link #denseImages} call (CUDA events, from its first upload to
+     * its last download, summed over the launches it took): what the GPU spent, without the host's share.
+     */
+    public long lastDenseDeviceNanos() {
+        return lastDenseDeviceNanos;
+    }
+
     @Override
     public List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs) {
         return onDevice(() -> dense(Frames.of(graph, inputs)));
@@ -359,6 +368,7 @@ public final class CudaBackend implements Backend {
             groups.computeIfAbsent(new Group(p, frames.scale(i)), k -> new ArrayList<>()).add(i);
         }
         List<Map<String, Tensor>> results = new ArrayList<>(java.util.Collections.nCopies(frames.size(), null));
+        long nanos = 0;
         for (Map.Entry<Group, List<Integer>> group : groups.entrySet()) {
             CudaPlan p = group.getKey().plan();
             List<Integer> all = group.getValue();
@@ -367,10 +377,12 @@ public final class CudaBackend implements Backend {
                 BatchRunner runner = runner(p, chunk.size(), BatchRunner.Mode.DENSE, frames.images());
                 BatchRunner.CameraResult[] out = runner.run(denseBatch(p, chunk.size()).streams(), frames.batch(chunk),
                         new boolean[chunk.size()]);
+                nanos += runner.deviceNanos();
                 rejectNonFinite(out, chunk, frames);
                 for (int k = 0; k < chunk.size(); k++) results.set(chunk.get(k), out[k].outputs());
             }
         }
+        lastDenseDeviceNanos = nanos;
         return results;
     }
 

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.cbinfer.kernels.backend.Backend;
+import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.cb.Thresholds;
 
 /**
@@ -32,7 +33,24 @@ public final class BenchRunner {
      * @param dense whether to time the dense model at each batch size
      * @param thresholds one change-based run (over every camera count) per entry
      */
-    public ObjectNode run(boolean dense, List<Thresholds> thresholds) throws IOException {
+    public ObjectNode run(boolean dense, List<Thresholds> thresholds, Path powerPlot) throws IOException {
+        try (GpuEnergy energy = GpuEnergy.open(s.kind() != BackendBuilder.Kind.CPU, s.device())) {
+            if (!energy.active()) out.println("no energy figures: " + energy.why());
+            ObjectNode root = run(dense, thresholds, energy);
+            if (powerPlot != null && energy.active()) {
+                // the figures matter more than the picture: a plot that cannot be drawn is reported, not fatal
+                try {
+                    energy.plot(powerPlot, "GPU power, bench " + s.model().name() + " " + root.path("precision").asText());
+                    out.println("wrote " + powerPlot);
+                } catch (IOException | RuntimeException | LinkageError e) {
+                    out.println("no power plot: " + e);
+                }
+            }
+            return root;
+        }
+    }
+
+    private ObjectNode run(boolean dense, List<Thresholds> thresholds, GpuEnergy energy) throws IOException {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("model", s.model().name());
         root.putArray("size").add(s.width()).add(s.height());
@@ -43,7 +61,7 @@ public final class BenchRunner {
         if (dense) {
             try (Backend b = s.backend(Thresholds.uniform(0f))) {
                 header(root, b);
-                root.set("dense", DenseBench.run(s, b, out));
+                root.set("dense", DenseBench.run(s, b, energy, out));
             }
         }
         ArrayNode cb = root.putArray("cb");
@@ -57,7 +75,7 @@ public final class BenchRunner {
                 for (int cameras : s.cameras()) {
                     try (Backend b = s.backend(t, fallback, cameras, out)) {
                         if (!root.has("backend")) header(root, b);
-                        ObjectNode r = ChangeBasedBench.run(s, b, cameras, out);
+                        ObjectNode r = ChangeBasedBench.run(s, b, cameras, energy, out);
                         r.set("break_even", b.fallback().toJson());
                         byCameras.add(r);
                     }

@@ -22,7 +22,7 @@ import org.cbinfer.kernels.tensor.RgbImage;
 final class ChangeBasedBench {
     private ChangeBasedBench() {}
 
-    static ObjectNode run(BenchSettings s, Backend backend, int cameras, PrintStream out) throws IOException {
+    static ObjectNode run(BenchSettings s, Backend backend, int cameras, GpuEnergy energy, PrintStream out) throws IOException {
         if (s.steps() <= s.warmup()) {
             throw new Args.UsageException(s.steps() + " frames per camera leave none to time after " + s.warmup() + " warm-up frames");
         }
@@ -33,6 +33,9 @@ final class ChangeBasedBench {
         LayerProfile layers = new LayerProfile();
         OutputComparison error = new OutputComparison(s.model().task(), s.model().taskOutput());
         int spread;
+        GpuEnergy.Window window = null;
+        long energyFrames = 0;
+        long denseChecks = 0;
         try (CameraFrames video = s.frames(cameras, s.steps())) {
             spread = video.spread();
             for (int t = 0; t < s.steps(); t++) {
@@ -42,14 +45,23 @@ final class ChangeBasedBench {
                 double ms = (System.nanoTime() - t0) / 1e6;
                 int timed = t - s.warmup();
                 if (timed < 0) continue;
+                if (timed == 0) window = energy.begin("cb x" + cameras);
+                energyFrames += cameras;
                 steps.add(ms);
                 deviceSteps.add(results.get(0).stats().deviceNanos() / 1e6);
                 for (FrameResult r : results) {
                     if (!r.stats().keyframe()) layers.add(r.stats());
                 }
-                if (timed % s.checkEvery() == 0) error.add(backend.denseImages(inputs.subList(0, 1)).get(0), results.get(0).outputs());
+                if (timed % s.checkEvery() == 0) {
+                    error.add(backend.denseImages(inputs.subList(0, 1)).get(0), results.get(0).outputs());
+                    denseChecks++;
+                }
             }
         }
+        // the window also holds the dense checks of camera 0 (a frame every --check-every steps), counted as frames:
+        // a dense frame costs more than a change-based one, so this overstates the change-based energy a little
+        ObjectNode energyRow = JsonNodeFactory.instance.objectNode();
+        String joules = energy.end(window, energyFrames + denseChecks, energyRow);
         long bytes = streams.stream().mapToLong(BackendStream::bytes).sum() / cameras;
         streams.forEach(BackendStream::close);
 
@@ -63,12 +75,13 @@ final class ChangeBasedBench {
                 .put("mac_ratio", layers.macRatio()).put("input_changed_fraction", layers.inputChangedFraction())
                 .put("bytes_per_camera", bytes);
         o.set("error_vs_dense", error.toJson());
+        o.setAll(energyRow);
         o.set("layers", layers.toJson());
         String task = error.taskFigure() == null ? "" : String.format(", %s %.2f", error.taskFigure(), error.taskPercent());
         out.printf("cb  %4d cameras: %9.3f ms/step (p90 %.3f, on the device %.3f), %8.3f ms/camera-frame, %9.1f camera-frames/s, MAC ratio %.2f,"
-                        + " input changed %.3f, max abs %.3g, rel L2 %.3g%s, %.1f MiB/camera%n",
+                        + " input changed %.3f, max abs %.3g, rel L2 %.3g%s, %.1f MiB/camera%s%n",
                 cameras, steps.median(), steps.p90(), deviceSteps.median(), perFrame, cameraFramesPerS, layers.macRatio(),
-                layers.inputChangedFraction(), error.maxAbs(), error.relL2(), task, bytes / 1048576.0);
+                layers.inputChangedFraction(), error.maxAbs(), error.relL2(), task, bytes / 1048576.0, joules);
         if (cameras == s.cameras().get(0)) out.println("    changed/updated per layer: " + layers.summary());
         return o;
     }
