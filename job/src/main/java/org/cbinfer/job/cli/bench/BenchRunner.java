@@ -43,7 +43,9 @@ public final class BenchRunner {
                     energy.plot(powerPlot, "GPU power, bench " + s.model().name() + " " + root.path("precision").asText());
                     out.println("wrote " + powerPlot);
                 } catch (IOException | RuntimeException | LinkageError e) {
+                    // e.g. a JDK without its font libraries (seen on the GPU machine: libharfbuzz missing)
                     out.println("no power plot: " + e);
+                    java.nio.file.Files.deleteIfExists(powerPlot);
                 }
             }
             return root;
