@@ -51,15 +51,19 @@ public final class ClusterCommand {
                 if (args.has("rpc-port")) b.rpcPort(args.intValue("rpc-port", 0));
                 if (args.has("kafka-port")) b.kafkaPort(args.intValue("kafka-port", 0));
                 if (args.has("controller-port")) b.controllerPort(args.intValue("controller-port", 0));
-                JobConfig config = topicsOf(Path.of(args.get("config", home.resolve("conf/job.yaml").toString())), out);
+                JobConfig.Topics topics = topicsOf(Path.of(args.get("config", home.resolve("conf/job.yaml").toString())), out);
                 int partitions = args.intValue("partitions", 4);
                 if (partitions < 1) throw new Args.UsageException("--partitions expects a count >= 1, got " + partitions);
                 LocalCluster cluster = b.build();
                 cluster.start(out);
-                KafkaTopics.create(cluster.bootstrapServers(), List.of(config.topics.frames, config.topics.results), partitions);
-                KafkaTopics.create(cluster.bootstrapServers(), List.of(config.topics.deadLetters), 1);
-                out.printf("topics %s, %s (%d partitions), %s (1)%n", config.topics.frames, config.topics.results, partitions,
-                        config.topics.deadLetters);
+                KafkaTopics.create(cluster.bootstrapServers(), List.of(topics.frames, topics.results), partitions);
+                KafkaTopics.create(cluster.bootstrapServers(), List.of(topics.deadLetters), 1);
+                out.printf("topics %s, %s (%d partitions), %s (1)", topics.frames, topics.results, partitions, topics.deadLetters);
+                if (topics.metrics != null && !topics.metrics.isBlank()) {
+                    KafkaTopics.create(cluster.bootstrapServers(), List.of(topics.metrics), 1);
+                    out.printf(", %s (1)", topics.metrics);
+                }
+                out.println();
                 out.println("next: bin/cbinfer submit --config conf/job.yaml --rest " + cluster.restUrl()
                         + " --set kafka.bootstrap=" + cluster.bootstrapServers());
             }
@@ -84,13 +88,13 @@ public final class ClusterCommand {
         return 0;
     }
 
-    /** The config's topic names; the defaults (with a warning) when it does not load, e.g. its model is elsewhere. */
-    private static JobConfig topicsOf(Path file, PrintStream out) {
+    /** The config's topic names; the defaults (with a warning) when it cannot be read. */
+    private static JobConfig.Topics topicsOf(Path file, PrintStream out) {
         try {
-            return JobConfig.load(file, List.of());
+            return JobConfig.topics(file);
         } catch (JobConfig.ConfigException e) {
             out.println("warning: " + e.getMessage() + "; creating the default topics");
-            return new JobConfig();
+            return new JobConfig.Topics();
         }
     }
 

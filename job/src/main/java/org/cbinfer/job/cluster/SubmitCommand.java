@@ -77,6 +77,8 @@ public final class SubmitCommand {
         JobConfig checked;
         try {
             checked = JobConfig.load(config, overrides);
+            // a model the tasks cannot load would only restart them: refuse it here, with its error
+            checked.checkModel();
         } catch (JobConfig.ConfigException e) {
             throw new Args.UsageException(e.getMessage());
         }

@@ -1,32 +1,43 @@
 package org.cbinfer.job.stream;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.graph.ModelException;
+import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.operators.inference.DeviceAssignment;
 
 /**
  * The streaming job's configuration, read from YAML (see {@code conf/job.yaml}) with command-line
  * overrides {@code --set key.path=value}. Every field has a default except {@code model.path}.
- * {@link #load} validates and names the offending key in its errors ({@link ConfigException}).
+ * {@link #load} validates and names the offending keys in its errors, all of them in one {@link ConfigException};
+ * {@link #checkModel} loads the model too, for the commands that submit a job.
  */
 public final class JobConfig {
     public Kafka kafka = new Kafka();
@@ -180,8 +191,9 @@ public final class JobConfig {
         }
         for (String o : overrides) applyOverride(tree, o);
         JobConfig c;
+        List<String> unknown = new ArrayList<>();
         try {
-            c = YAML.treeToValue(tree, JobConfig.class);
+            c = YAML.readerFor(JobConfig.class).withHandler(new UnknownKeys(unknown)).readValue(tree);
         } catch (JsonMappingException e) {
             String key = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
@@ -191,10 +203,53 @@ public final class JobConfig {
             throw new ConfigException("config key '" + key + "': " + what, e);
         } catch (JsonProcessingException e) {
             throw new ConfigException("config: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {  // reading a tree in memory: no I/O happens
+            throw new ConfigException("config: " + e.getMessage(), e);
         }
         if (c == null) c = new JobConfig();
-        c.validate();
+        List<String> errors = new ArrayList<>();
+        for (String key : unknown) errors.add("config key '" + key + "': unknown key");
+        errors.addAll(c.problems());
+        if (errors.size() == 1) throw new ConfigException(errors.get(0));
+        if (!errors.isEmpty()) throw new ConfigException(errors.size() + " config errors:\n  " + String.join("\n  ", errors));
         return c;
+    }
+
+    /** Collects unknown keys (with their section path) and skips them, so that one message can list them all. */
+    private static final class UnknownKeys extends DeserializationProblemHandler {
+        private final List<String> keys;
+
+        UnknownKeys(List<String> keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
+                                             Object beanOrClass, String propertyName) throws IOException {
+            List<String> path = new ArrayList<>();
+            for (JsonStreamContext x = p.getParsingContext().getParent(); x != null; x = x.getParent()) {
+                if (x.getCurrentName() != null) path.add(0, x.getCurrentName());
+            }
+            path.add(propertyName);
+            keys.add(String.join(".", path));
+            p.skipChildren();
+            return true;
+        }
+    }
+
+    /**
+     * The topics {@code file} names, whatever the rest of it holds (e.g. a model not in place yet): what a cluster
+     * creates before a job is submitted.
+     */
+    public static Topics topics(Path file) {
+        try {
+            JsonNode n = YAML.readTree(Files.readAllBytes(file));
+            JsonNode t = n == null ? null : n.get("topics");
+            Topics topics = t == null || t.isNull() ? new Topics() : YAML.treeToValue(t, Topics.class);
+            return topics == null ? new Topics() : topics;
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the topics of " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@code a.b.c=value}: sets that key, creating sections; the value is read as a YAML scalar. */
@@ -225,50 +280,95 @@ public final class JobConfig {
         node.set(parts[parts.length - 1], value);
     }
 
+    /** Throws a {@link ConfigException} listing every invalid value (see {@link #problems}). */
     void validate() {
-        require(kafka != null && topics != null && source != null && model != null && thresholds != null
-                && checkpointing != null, "config", "a section is empty (null)");
-        nonBlank(kafka.bootstrap, "kafka.bootstrap");
-        nonBlank(kafka.groupId, "kafka.groupId");
-        nonBlank(topics.frames, "topics.frames");
-        nonBlank(topics.results, "topics.results");
-        nonBlank(topics.deadLetters, "topics.deadLetters");
-        require(List.of("committed", "earliest", "latest").contains(source.startingOffsets), "source.startingOffsets",
-                "must be committed, earliest or latest, got '" + source.startingOffsets + "'");
-        nonBlank(model.path, "model.path");
-        require(Files.isRegularFile(Path.of(model.path)), "model.path", "no such file: " + model.path);
-        scale();
-        require(List.of("pose", "segmentation").contains(model.kind), "model.kind",
-                "must be pose or segmentation, got '" + model.kind + "'");
-        require(Float.isFinite(thresholds.defaultValue) && thresholds.defaultValue >= 0, "thresholds.default",
-                "must be a finite number >= 0, got " + thresholds.defaultValue);
-        if (thresholds.layers == null) thresholds.layers = new LinkedHashMap<>();
-        thresholds.layers.forEach((layer, t) -> require(t != null && Float.isFinite(t) && t >= 0,
-                "thresholds.layers." + layer, "must be a finite number >= 0, got " + t));
-        if (thresholds.file != null) {
-            require(thresholds.layers.isEmpty() && thresholds.defaultValue == 0f, "thresholds.file",
-                    "give either a thresholds file or thresholds.default/layers, not both");
-            require(Files.isRegularFile(Path.of(thresholds.file)), "thresholds.file", "no such file: " + thresholds.file);
+        List<String> errors = problems();
+        if (errors.size() == 1) throw new ConfigException(errors.get(0));
+        if (!errors.isEmpty()) throw new ConfigException(errors.size() + " config errors:\n  " + String.join("\n  ", errors));
+    }
+
+    /** Every invalid value, one message each naming its key; empty when the configuration is valid. */
+    List<String> problems() {
+        if (kafka == null || topics == null || source == null || model == null || thresholds == null
+                || checkpointing == null || backend == null || batch == null || metrics == null || testing == null) {
+            return List.of("config: a section is empty (null)");
         }
-        require(keyframeEvery >= 0, "keyframeEvery", "must be >= 0 (0: keyframes only on first sight), got " + keyframeEvery);
-        require(cacheBudgetBytes > 0, "cacheBudgetBytes", "must be > 0, got " + cacheBudgetBytes);
-        require(backend != null && batch != null && metrics != null, "config", "a section is empty (null)");
-        backendKind();
-        precision();
-        fallback();
-        require(backend.device >= 0, "backend.device", "must be >= 0, got " + backend.device);
-        devices();
-        require(batch.maxSize >= 1, "batch.maxSize", "must be >= 1, got " + batch.maxSize);
-        require(batch.maxWaitMs >= 0, "batch.maxWaitMs", "must be >= 0, got " + batch.maxWaitMs);
-        require(metrics.everyFrames >= 1, "metrics.everyFrames", "must be >= 1, got " + metrics.everyFrames);
-        require(metrics.everySeconds >= 1, "metrics.everySeconds", "must be >= 1, got " + metrics.everySeconds);
-        require(checkpointing.intervalMs >= 10, "checkpointing.intervalMs",
-                "must be >= 10 ms, got " + checkpointing.intervalMs);
-        nonBlank(checkpointing.dir, "checkpointing.dir");
-        if (checkpointing.exactlyOnce) nonBlank(checkpointing.transactionalIdPrefix, "checkpointing.transactionalIdPrefix");
-        require(parallelism >= 1, "parallelism", "must be >= 1, got " + parallelism);
-        require(testing != null, "testing", "is empty (null)");
-        require(testing.failAfterFrames >= 0, "testing.failAfterFrames", "must be >= 0 (0: off), got " + testing.failAfterFrames);
+        List<String> errors = new ArrayList<>();
+        List<Runnable> checks = List.of(
+                () -> nonBlank(kafka.bootstrap, "kafka.bootstrap"),
+                () -> nonBlank(kafka.groupId, "kafka.groupId"),
+                () -> nonBlank(topics.frames, "topics.frames"),
+                () -> nonBlank(topics.results, "topics.results"),
+                () -> nonBlank(topics.deadLetters, "topics.deadLetters"),
+                () -> require(List.of("committed", "earliest", "latest").contains(source.startingOffsets), "source.startingOffsets",
+                        "must be committed, earliest or latest, got '" + source.startingOffsets + "'"),
+                () -> {
+                    nonBlank(model.path, "model.path");
+                    require(Files.isRegularFile(Path.of(model.path)), "model.path", "no such file: " + model.path);
+                },
+                this::scale,
+                () -> require(List.of("pose", "segmentation").contains(model.kind), "model.kind",
+                        "must be pose or segmentation, got '" + model.kind + "'"),
+                () -> require(Float.isFinite(thresholds.defaultValue) && thresholds.defaultValue >= 0, "thresholds.default",
+                        "must be a finite number >= 0, got " + thresholds.defaultValue),
+                () -> {
+                    if (thresholds.layers == null) thresholds.layers = new LinkedHashMap<>();
+                    thresholds.layers.forEach((layer, t) -> require(t != null && Float.isFinite(t) && t >= 0,
+                            "thresholds.layers." + layer, "must be a finite number >= 0, got " + t));
+                },
+                () -> {
+                    if (thresholds.file == null) return;
+                    require(thresholds.layers.isEmpty() && thresholds.defaultValue == 0f, "thresholds.file",
+                            "give either a thresholds file or thresholds.default/layers, not both");
+                    require(Files.isRegularFile(Path.of(thresholds.file)), "thresholds.file", "no such file: " + thresholds.file);
+                },
+                () -> require(keyframeEvery >= 0, "keyframeEvery", "must be >= 0 (0: keyframes only on first sight), got " + keyframeEvery),
+                () -> require(cacheBudgetBytes > 0, "cacheBudgetBytes", "must be > 0, got " + cacheBudgetBytes),
+                this::backendKind,
+                this::precision,
+                this::fallback,
+                () -> require(backend.device >= 0, "backend.device", "must be >= 0, got " + backend.device),
+                this::devices,
+                () -> require(batch.maxSize >= 1, "batch.maxSize", "must be >= 1, got " + batch.maxSize),
+                () -> require(batch.maxWaitMs >= 0, "batch.maxWaitMs", "must be >= 0, got " + batch.maxWaitMs),
+                () -> require(metrics.everyFrames >= 1, "metrics.everyFrames", "must be >= 1, got " + metrics.everyFrames),
+                () -> require(metrics.everySeconds >= 1, "metrics.everySeconds", "must be >= 1, got " + metrics.everySeconds),
+                () -> require(checkpointing.intervalMs >= 10, "checkpointing.intervalMs",
+                        "must be >= 10 ms, got " + checkpointing.intervalMs),
+                () -> nonBlank(checkpointing.dir, "checkpointing.dir"),
+                () -> {
+                    if (checkpointing.exactlyOnce) nonBlank(checkpointing.transactionalIdPrefix, "checkpointing.transactionalIdPrefix");
+                },
+                () -> require(parallelism >= 1, "parallelism", "must be >= 1, got " + parallelism),
+                () -> require(testing.failAfterFrames >= 0, "testing.failAfterFrames", "must be >= 0 (0: off), got " + testing.failAfterFrames));
+        for (Runnable check : checks) {
+            try {
+                check.run();
+            } catch (ConfigException | InvalidPathException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * Loads the model and builds a CPU backend with the thresholds and the dense fallback (which must name its
+     * layers): the errors a task would otherwise meet after submission, where no restart can help.
+     *
+     * @throws ConfigException naming the key and the model's error
+     */
+    public void checkModel() {
+        Graph graph;
+        try {
+            graph = ModelFiles.load(Path.of(model.path));
+        } catch (IOException | ModelException e) {
+            throw new ConfigException("config key 'model.path': cannot load " + model.path + ": " + e.getMessage(), e);
+        }
+        try (Backend b = Backend.builder().graph(graph).thresholds(thresholdValues()).denseFallback(fallback()).build()) {
+            b.name();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config: thresholds or fallback do not fit the model " + model.path + ": " + e.getMessage(), e);
+        }
     }
 
     public BackendBuilder.Kind backendKind() {

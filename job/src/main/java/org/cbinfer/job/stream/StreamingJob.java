@@ -73,6 +73,7 @@ public final class StreamingJob {
         JobConfig config;
         try {
             config = parseArgs(argv);
+            config.checkModel();
         } catch (JobConfig.ConfigException e) {
             throw new Args.UsageException(e.getMessage());
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.cbinfer.job.testing.TestData;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.DenseFallback;
@@ -71,6 +72,45 @@ class JobConfigTest {
         assertMessage("'backend.devices': device list '1,-2': '-2' is not a device index",
                 () -> JobConfig.load(y, List.of("backend.devices=1,-2")));
         assertMessage("'backend.devices': an empty device list", () -> JobConfig.load(y, List.of("backend.devices=")));
+    }
+
+    @Test
+    void everyUnknownKeyAndInvalidValueIsReportedInOneMessage() throws Exception {
+        Path y = yaml("model:\n  path: " + model() + "\n  kindd: pose\nkafka:\n  bootstrapp: x\nbatch:\n  maxSize: 0\n"
+                + "parallelism: 0\n");
+        JobConfig.ConfigException e = assertThrows(JobConfig.ConfigException.class, () -> JobConfig.load(y, List.of("backend.kind=tpu")));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("5 config errors:"), m);
+        for (String part : List.of("'model.kindd': unknown key", "'kafka.bootstrapp': unknown key", "'batch.maxSize': must be >= 1",
+                "'parallelism': must be >= 1", "'backend.kind': unknown backend 'tpu'")) {
+            assertTrue(m.contains(part), part + " missing from: " + m);
+        }
+    }
+
+    @Test
+    void theModelCheckRefusesAModelThatCannotBeLoadedOrDoesNotFitItsThresholds() throws Exception {
+        Path posenet = TestData.file("models/tfjs/posenet.json");
+        Path truncated = tmp.resolve("truncated.json");
+        Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(posenet), 200));
+        JobConfig cut = JobConfig.load(yaml("model:\n  path: " + truncated + "\n"), List.of());
+        RuntimeException e = assertThrows(RuntimeException.class, cut::checkModel);
+        assertTrue(e.getMessage().contains(truncated.toString()) || e.getMessage().contains("truncated.json"), e.getMessage());
+
+        JobConfig wrongLayer = JobConfig.load(yaml("model:\n  path: " + posenet + "\nthresholds:\n  layers: {no_such_layer: 0.1}\n"),
+                List.of());
+        assertMessage("no_such_layer", wrongLayer::checkModel);
+
+        JobConfig good = JobConfig.load(yaml("model:\n  path: " + posenet + "\n"), List.of());
+        good.checkModel();
+    }
+
+    @Test
+    void topicsAreReadWhateverTheRestHolds() throws Exception {
+        Path y = yaml("model:\n  path: /nowhere/model.json\ntopics:\n  frames: in\n  metrics: figures\n");
+        JobConfig.Topics t = JobConfig.topics(y);
+        assertEquals("in", t.frames);
+        assertEquals("results", t.results);
+        assertEquals("figures", t.metrics);
     }
 
     @Test

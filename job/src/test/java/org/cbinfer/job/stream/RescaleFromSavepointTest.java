@@ -31,9 +31,13 @@ class RescaleFromSavepointTest {
     @RegisterExtension
     static final KafkaBroker KAFKA = new KafkaBroker();
 
+    /** Slots for every job of the test at once (2 + 2 + 1): a job never waits for the last one's slots to be freed. */
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(5).build());
+
+    /** How long a wait for committed results may take at most: conditions end it, this only bounds a hang. */
+    private static final Duration PATIENCE = Duration.ofMinutes(3);
 
     private static final int PER_CAMERA = 10;
     private static final int HALF = PER_CAMERA / 2;
@@ -55,7 +59,7 @@ class RescaleFromSavepointTest {
         // committing its last transaction (final checkpoint declined, 'task is closing'), see the report
         StreamingJob.build(ref, JobRuns.config(tmp, KAFKA, p + "reference-frames", p + "reference", 2, false));
         JobClient refJob = ref.executeAsync(p + "reference");
-        JobRuns.committed(KAFKA, p + "reference", JobRuns.CAMERAS.size() * PER_CAMERA, Duration.ofSeconds(60));
+        JobRuns.committed(KAFKA, p + "reference", JobRuns.CAMERAS.size() * PER_CAMERA, PATIENCE);
         cancelAndWait(refJob);
 
         long t0 = System.nanoTime();
@@ -63,7 +67,7 @@ class RescaleFromSavepointTest {
         StreamingJob.build(env2, JobRuns.config(tmp, KAFKA, p + "frames", p + "results", 2, false));
         JobClient first = env2.executeAsync(p + "parallelism-2");
         assertEquals(cameras * HALF, JobRuns.count(JobRuns.committed(KAFKA, p + "results", cameras * HALF,
-                Duration.ofSeconds(60))), "first half committed before the savepoint");
+                PATIENCE)), "first half committed before the savepoint");
         String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
         long t1 = System.nanoTime();
@@ -74,16 +78,14 @@ class RescaleFromSavepointTest {
         StreamGraph graph = env1.getStreamGraph();
         graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
         JobClient second = env1.executeAsync(graph);
-        Map<String, List<JsonNode>> resumed = JobRuns.committed(KAFKA, p + "results", cameras * PER_CAMERA,
-                Duration.ofSeconds(60));
+        Map<String, List<JsonNode>> resumed = JobRuns.committed(KAFKA, p + "results", cameras * PER_CAMERA, PATIENCE);
         cancelAndWait(second);
         long t2 = System.nanoTime();
 
         System.out.printf("parallelism 2 to savepoint %.1f s, resumed at parallelism %d %.1f s, reference %.1f s%n",
                 (t1 - t0) / 1e9, parallelism, (t2 - t1) / 1e9, (t0 - t) / 1e9);
 
-        Map<String, List<JsonNode>> reference = JobRuns.committed(KAFKA, p + "reference", cameras * PER_CAMERA,
-                Duration.ofSeconds(10));
+        Map<String, List<JsonNode>> reference = JobRuns.committed(KAFKA, p + "reference", cameras * PER_CAMERA, PATIENCE);
         assertEquals(cameras * PER_CAMERA, JobRuns.count(reference), "reference results");
         JobRuns.assertSameResults(reference, resumed);
         for (List<JsonNode> list : resumed.values()) {
@@ -94,13 +96,13 @@ class RescaleFromSavepointTest {
         }
     }
 
-    /** Cancels and waits until the job is gone (its slots free for the next one, which may need all 3). */
+    /** Cancels and waits until the job is terminal (its Kafka transactions aborted or committed). */
     private static void cancelAndWait(JobClient job) throws Exception {
-        job.cancel().get(30, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState() && System.nanoTime() < deadline) {
+        job.cancel().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!job.getJobStatus().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).isGloballyTerminalState()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("job " + job.getJobID() + " not terminal after " + PATIENCE);
             Thread.sleep(50);
         }
-        Thread.sleep(500);   // the task manager frees the slots shortly after the job is terminal
     }
 }

@@ -1,5 +1,6 @@
 package org.cbinfer.operators.inference;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -24,6 +26,8 @@ import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
+import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.RgbImage;
 import org.cbinfer.operators.state.StateSnapshotSerializer;
@@ -104,12 +108,28 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
         lastSequence = context.getKeyedStateStore().getState(new ValueStateDescriptor<>("cbinfer-last-sequence", Long.class));
     }
 
+    /**
+     * The model's graph, checked against the thresholds and fallback. A model that cannot be read or does not fit
+     * fails the job at once (no restart can fix it) with the model's error as the root cause, where Flink's restart
+     * strategy would otherwise retry it forever.
+     */
+    private Graph model() {
+        Path path = Path.of(settings.modelPath());
+        try {
+            Graph graph = ModelFiles.load(path);
+            Backend.builder().graph(graph).thresholds(settings.thresholds()).denseFallback(settings.fallback()).build().close();
+            return graph;
+        } catch (IOException | ModelException | IllegalArgumentException e) {
+            throw new SuppressRestartsException(new IllegalStateException("model " + path + " cannot be used: " + e.getMessage(), e));
+        }
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
         device = DeviceAssignment.choose(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getExternalResourceInfos(DeviceAssignment.GPU_RESOURCE), settings.devices());
-        backend = Backend.builder().graph(ModelFiles.load(Path.of(settings.modelPath()))).thresholds(settings.thresholds())
+        backend = Backend.builder().graph(model()).thresholds(settings.thresholds())
                 .denseFallback(settings.fallback()).kind(settings.backend()).device(device.index()).precision(settings.precision()).build();
         // the CPU backend ignores the device, but the decision is still made and reported (gauge gpuDevice)
         LOG.info("{} {}: backend {}", getOperatorName(), device.describe(), backend.name());
