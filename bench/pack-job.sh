@@ -37,7 +37,7 @@ compgen -G "job/target/lib/*.jar" >/dev/null || { echo "build first: ./mvnw -B -
 # The JDK modules Flink, Kafka (broker and clients) and the job use; found by running the demo on this runtime.
 # java.desktop (4.5 MiB of the archive): java.beans for log4j's LoggerContext, javax.imageio for FrameCodec (its catch
 # clauses load IIOException even for raw frames).
-MODULES=java.base,java.desktop,java.logging,java.management,java.management.rmi,java.naming,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.xml,jdk.unsupported,jdk.zipfs,jdk.management,jdk.crypto.ec,java.net.http
+MODULES=java.base,jdk.incubator.vector,java.desktop,java.logging,java.management,java.management.rmi,java.naming,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.xml,jdk.unsupported,jdk.zipfs,jdk.management,jdk.crypto.ec,java.net.http
 
 # Jars the demo never loads (see above).
 unneeded() {

@@ -51,7 +51,7 @@ cp "$data/video/vtest.avi" "$out/data/video/"
 if [ ! -f "$out/jre.tar.xz" ] || [ "${REBUILD_JRE:-0}" = 1 ]; then
   rm -f "$out/jre.tgz"
   # uncompressed modules, compressed solid with xz: about half of jlink's own compression
-  jlink_runtime "$tmp/jre" java.base,java.desktop,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs 0
+  jlink_runtime "$tmp/jre" java.base,jdk.incubator.vector,java.desktop,java.logging,java.management,java.xml,jdk.unsupported,jdk.zipfs 0
   tar cf - -C "$tmp" jre | xz -9 -T0 > "$out/jre.tar.xz"
 fi
 report_size "$out" 60

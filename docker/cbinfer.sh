@@ -9,5 +9,5 @@ for j in "${jars[@]}"; do
   case $j in *-shaded.jar|*-sources.jar|*-tests.jar) ;; *) jar=$j ;; esac
 done
 [ -n "$jar" ] || { echo "no cbinfer-job jar in /cbinfer/job: build it first (./mvnw -B -DskipTests package)" >&2; exit 1; }
-exec java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+exec java --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-modules=jdk.incubator.vector \
   -Dcbinfer.home=/cbinfer -cp "$jar:/cbinfer/job/lib/*" org.cbinfer.job.Cli "$@"

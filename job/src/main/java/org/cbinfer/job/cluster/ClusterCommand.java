@@ -56,14 +56,7 @@ public final class ClusterCommand {
                 if (partitions < 1) throw new Args.UsageException("--partitions expects a count >= 1, got " + partitions);
                 LocalCluster cluster = b.build();
                 cluster.start(out);
-                KafkaTopics.create(cluster.bootstrapServers(), List.of(topics.frames, topics.results), partitions);
-                KafkaTopics.create(cluster.bootstrapServers(), List.of(topics.deadLetters), 1);
-                out.printf("topics %s, %s (%d partitions), %s (1)", topics.frames, topics.results, partitions, topics.deadLetters);
-                if (topics.metrics != null && !topics.metrics.isBlank()) {
-                    KafkaTopics.create(cluster.bootstrapServers(), List.of(topics.metrics), 1);
-                    out.printf(", %s (1)", topics.metrics);
-                }
-                out.println();
+                createTopics(cluster.bootstrapServers(), topics, partitions, out);
                 out.println("next: bin/cbinfer submit --config conf/job.yaml --rest " + cluster.restUrl()
                         + " --set kafka.bootstrap=" + cluster.bootstrapServers());
             }
@@ -86,6 +79,21 @@ public final class ClusterCommand {
             default -> throw new Args.UsageException("unknown cluster action '" + action + "' (start, stop, status, stop-job)");
         }
         return 0;
+    }
+
+    /**
+     * Creates every topic a job config names: frames and results with {@code partitions}, dead letters and the
+     * per-camera metrics (when named) with one.
+     */
+    public static void createTopics(String bootstrap, JobConfig.Topics topics, int partitions, PrintStream out) throws Exception {
+        KafkaTopics.create(bootstrap, List.of(topics.frames, topics.results), partitions);
+        KafkaTopics.create(bootstrap, List.of(topics.deadLetters), 1);
+        out.printf("topics %s, %s (%d partitions), %s (1)", topics.frames, topics.results, partitions, topics.deadLetters);
+        if (topics.metrics != null && !topics.metrics.isBlank()) {
+            KafkaTopics.create(bootstrap, List.of(topics.metrics), 1);
+            out.printf(", %s (1)", topics.metrics);
+        }
+        out.println();
     }
 
     /** The config's topic names; the defaults (with a warning) when it cannot be read. */

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The {@code --add-exports/--add-opens} flags from Flink's default {@code config.yaml}
  * ({@code env.java.opts.all}): every Flink JVM on Java 17 needs them (Kryo, the closure cleaner and the
- * RPC system reflect into the JDK). {@code bin/cbinfer} passes the same list to the CLI's own JVM.
+ * RPC system reflect into the JDK), and the Vector API module of the CPU backend's GEMM. {@code bin/cbinfer} passes
+ * the same list to the CLI's own JVM.
  */
 public final class FlinkJvmOptions {
     public static final List<String> JAVA17_OPENS = List.of(
@@ -28,7 +29,9 @@ public final class FlinkJvmOptions {
             "--add-opens=java.base/java.util=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
+            // not Flink's: the CPU backend's Vector API GEMM (without it the scalar kernel runs, same results)
+            "--add-modules=jdk.incubator.vector");
 
     private FlinkJvmOptions() {}
 }

@@ -34,6 +34,7 @@ import org.cbinfer.connectors.kafka.KafkaFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
 import org.cbinfer.job.cli.ProduceCommand;
+import org.cbinfer.job.stream.JobConfig;
 import org.cbinfer.job.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,8 +66,6 @@ class LocalClusterIT {
         cluster = LocalCluster.builder(LocalCluster.home()).runDir(tmp.resolve("cluster")).freePorts().build();
         cluster.start(System.out);
         flink = new FlinkRest(cluster.restUrl());
-        KafkaTopics.create(cluster.bootstrapServers(), List.of("frames", "results"), 3);
-        KafkaTopics.create(cluster.bootstrapServers(), List.of("dead-letters"), 1);
     }
 
     @AfterAll
@@ -79,11 +78,15 @@ class LocalClusterIT {
         Path config = tmp.resolve("job.yaml");
         Files.writeString(config, String.join("\n",
                 "kafka: {bootstrap: '" + cluster.bootstrapServers() + "', groupId: cluster-it}",
+                "topics: {metrics: camera-metrics}",
+                "metrics: {everyFrames: 4, everySeconds: 1}",
                 "source: {startingOffsets: earliest}",
                 "model: {path: '" + TestData.file("models/tfjs/posenet.json") + "', kind: pose, scale: pm1}",
                 "thresholds: {default: 0.03}",
                 "checkpointing: {intervalMs: 1000, exactlyOnce: true, transactionalIdPrefix: cluster-it}", ""));
         Path jar = SubmitCommand.shadedJar(LocalCluster.home());
+        // the topics as 'cluster start' creates them from the config: the per-camera metrics topic too
+        ClusterCommand.createTopics(cluster.bootstrapServers(), JobConfig.topics(config), 3, System.out);
 
         String first = SubmitCommand.submit(flink, jar, config, List.of(), null);
         flink.awaitRunning(first, Duration.ofSeconds(90));
@@ -126,6 +129,7 @@ class LocalClusterIT {
                     camera + ": every frame once (exactly once across the savepoint)");
             assertEquals(List.of(0L), keyframes(results.get(camera)), camera + ": resumed from the savepoint without a keyframe");
         }
+        assertTrue(count("camera-metrics", 1, Duration.ofSeconds(60)) >= 1, "per-camera figures on the metrics topic");
         Map<String, Double> resumed = awaitMetric(second, flink.vertexId(second, OPERATOR), OPERATOR + ".framesProcessed",
                 3 * SECOND, List.of(OPERATOR + ".framesProcessed", OPERATOR + ".keyframes"));
         assertEquals(0.0, resumed.get(OPERATOR + ".keyframes"), "keyframes after the restore");
@@ -180,6 +184,23 @@ class LocalClusterIT {
         }
         assertEquals(CAMERAS, List.copyOf(byCamera.keySet()));
         return byCamera;
+    }
+
+    /** How many records {@code topic} holds, once there are {@code atLeast} or {@code timeout} has passed. */
+    private static int count(String topic, int atLeast, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        int n = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(topic).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (n < atLeast && System.nanoTime() < deadline) n += c.poll(Duration.ofMillis(500)).count();
+        }
+        return n;
     }
 
     private static List<Long> sequences(List<JsonNode> results) {

@@ -2,15 +2,36 @@ package org.cbinfer.kernels.cpu;
 
 /**
  * Single-precision matrix product for the convolution tiles: {@code C[m][n] = A[m][k] * B[k][n]},
- * row-major. Four rows of A are processed together so each row of B is read once per four outputs;
- * the innermost loop runs over contiguous columns and is vectorised by the JIT. Every output is
- * accumulated over k in increasing order, whatever the tile sizes, so dense and change-based passes
- * produce bit-identical values for the same inputs.
+ * row-major. Every output is accumulated over k in increasing order, whatever the tile sizes, so dense and
+ * change-based passes produce bit-identical values for the same inputs.
+ *
+ * <p>Where the JVM has the {@code jdk.incubator.vector} module ({@code --add-modules jdk.incubator.vector}, as
+ * {@code bin/cbinfer}, the local cluster and the tests run it) {@link VectorGemm} computes it in registers; else
+ * the scalar loop below, whose inner loop over contiguous columns the JIT vectorises. Both give the same bits;
+ * {@code -Dcbinfer.cpu.vector=false} keeps the scalar one.
  */
 final class Gemm {
+    private static final System.Logger LOG = System.getLogger(Gemm.class.getName());
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("cbinfer.cpu.vector"));
+
+    static {
+        LOG.log(System.Logger.Level.DEBUG, () -> VECTOR
+                ? "CPU GEMM on the Vector API, " + VectorGemm.lanes() + " float lanes"
+                : "CPU GEMM scalar (no jdk.incubator.vector module: run with --add-modules jdk.incubator.vector)");
+    }
+
     private Gemm() {}
 
     static void multiply(float[] a, int aOff, int m, int k, float[] b, int n, float[] c) {
+        if (VECTOR) {
+            VectorGemm.multiply(a, aOff, m, k, b, n, c);
+        } else {
+            scalar(a, aOff, m, k, b, n, c);
+        }
+    }
+
+    static void scalar(float[] a, int aOff, int m, int k, float[] b, int n, float[] c) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
