@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The Vector API product gives the scalar product's bits, in every block and tail shape. */
-class GemmTest {
+/** The Vector API kernels give the scalar kernels' bits, in every block and tail shape. */
+class VectorKernelsTest {
     @Test
     void theVectorKernelRunsInTheTests() {
         assertTrue(Gemm.VECTOR, "the tests run with --add-modules jdk.incubator.vector (surefire argLine)");
@@ -33,6 +33,28 @@ class GemmTest {
                                 "m=" + m + " n=" + n + " k=" + k + " output " + i + ": " + scalar[i] + " vs " + vector[i]);
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void vectorAndScalarDepthwiseSumsAreBitIdenticalWithPaddingTaps() {
+        Random r = new Random(23);
+        float[] in = values(r, 5000);
+        for (int nt : new int[] {1, 5, VectorGemm.lanes(), VectorGemm.lanes() + 1, 64}) {
+            for (int taps : new int[] {1, 9, 25}) {
+                float[] w = values(r, 3 + taps);
+                int[] offsets = new int[taps * nt];
+                for (int i = 0; i < offsets.length; i++) offsets[i] = r.nextInt(4) == 0 ? -1 : r.nextInt(4000);
+                float[] scalar = new float[nt], vector = new float[nt + 3];
+                java.util.Arrays.fill(vector, Float.NaN);
+                ConvKernel.depthwiseSums(in, 7, w, 3, taps, offsets, nt, scalar);
+                VectorDepthwise.sums(in, 7, w, 3, taps, offsets, nt, vector);
+                for (int t = 0; t < nt; t++) {
+                    assertEquals(Float.floatToRawIntBits(scalar[t]), Float.floatToRawIntBits(vector[t]),
+                            "nt=" + nt + " taps=" + taps + " position " + t);
+                }
+                for (int t = nt; t < nt + 3; t++) assertTrue(Float.isNaN(vector[t]), "written past the tile at " + t);
             }
         }
     }
