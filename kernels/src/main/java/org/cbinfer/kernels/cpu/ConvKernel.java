@@ -140,28 +140,17 @@ final class ConvKernel extends Kernel {
 
     private void depthwiseTile(float[] in, float[] out, int[] offsets, int[] at, int nt) {
         int taps = kh * kw;
-        float[] acc = Scratch.get().floats(nt);
         for (int co = 0; co < cout; co++) {
             int base = (co / coutG) * inPlane, wbase = co * taps, obase = co * outPlane;
             float b = bias[co];
-            if (Gemm.VECTOR) {
-                VectorDepthwise.sums(in, base, weights, wbase, taps, offsets, nt, acc);
-            } else {
-                depthwiseSums(in, base, weights, wbase, taps, offsets, nt, acc);
+            for (int t = 0; t < nt; t++) {
+                float acc = 0f;
+                for (int tap = 0; tap < taps; tap++) {
+                    int o = offsets[tap * nt + t];
+                    if (o >= 0) acc += in[base + o] * weights[wbase + tap];
+                }
+                out[obase + at[t]] = activation.apply(acc + b);
             }
-            for (int t = 0; t < nt; t++) out[obase + at[t]] = activation.apply(acc[t] + b);
-        }
-    }
-
-    /** {@link VectorDepthwise#sums}, one position at a time: the taps in order, padding skipped. */
-    static void depthwiseSums(float[] in, int base, float[] weights, int wbase, int taps, int[] offsets, int nt, float[] acc) {
-        for (int t = 0; t < nt; t++) {
-            float sum = 0f;
-            for (int tap = 0; tap < taps; tap++) {
-                int o = offsets[tap * nt + t];
-                if (o >= 0) sum += in[base + o] * weights[wbase + tap];
-            }
-            acc[t] = sum;
         }
     }
 

@@ -37,36 +37,6 @@ class VectorKernelsTest {
         }
     }
 
-    @Test
-    void vectorAndScalarDepthwiseSumsAreBitIdenticalWithPaddingTaps() {
-        Random r = new Random(23);
-        float[] in = values(r, 5000);
-        for (int nt : new int[] {1, 5, VectorGemm.lanes(), VectorGemm.lanes() + 1, 64}) {
-            for (int taps : new int[] {1, 9, 25}) {
-                float[] w = values(r, 3 + taps);
-                int[] offsets = new int[taps * nt];
-                for (int i = 0; i < offsets.length; i++) offsets[i] = r.nextInt(4) == 0 ? -1 : r.nextInt(4000);
-                // runs of side-by-side inputs (a row at stride 1), some ending in padding, as dense tiles have
-                for (int tap = 0; tap < taps; tap += 2) {
-                    int start = r.nextInt(3000);
-                    for (int t = 0; t < nt; t++) offsets[tap * nt + t] = start + t;
-                    if (tap % 4 == 2 && nt > 1) offsets[tap * nt + nt - 1] = -1;
-                    // a row's edge inside a vector: the padding tap between two real ones whose offsets are L - 1 apart
-                    if (tap % 4 == 0 && nt > 2) offsets[tap * nt + nt / 2] = -1;
-                }
-                float[] scalar = new float[nt], vector = new float[nt + 3];
-                java.util.Arrays.fill(vector, Float.NaN);
-                ConvKernel.depthwiseSums(in, 7, w, 3, taps, offsets, nt, scalar);
-                VectorDepthwise.sums(in, 7, w, 3, taps, offsets, nt, vector);
-                for (int t = 0; t < nt; t++) {
-                    assertEquals(Float.floatToRawIntBits(scalar[t]), Float.floatToRawIntBits(vector[t]),
-                            "nt=" + nt + " taps=" + taps + " position " + t);
-                }
-                for (int t = nt; t < nt + 3; t++) assertTrue(Float.isNaN(vector[t]), "written past the tile at " + t);
-            }
-        }
-    }
-
     /** Gaussian values with signed zeros, tiny (subnormal) products and exact cancellations mixed in. */
     private static float[] values(Random r, int n) {
         float[] v = new float[n];
