@@ -280,13 +280,6 @@ public final class JobConfig {
         node.set(parts[parts.length - 1], value);
     }
 
-    /** Throws a {@link ConfigException} listing every invalid value (see {@link #problems}). */
-    void validate() {
-        List<String> errors = problems();
-        if (errors.size() == 1) throw new ConfigException(errors.get(0));
-        if (!errors.isEmpty()) throw new ConfigException(errors.size() + " config errors:\n  " + String.join("\n  ", errors));
-    }
-
     /** Every invalid value, one message each naming its key; empty when the configuration is valid. */
     List<String> problems() {
         if (kafka == null || topics == null || source == null || model == null || thresholds == null

@@ -1,6 +1,5 @@
 package org.cbinfer.kernels.bench;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,8 +8,8 @@ import org.cbinfer.kernels.cb.StreamState;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.cpu.DenseExecutor;
 import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.io.tfjs.GoldenFrames;
 import org.cbinfer.kernels.io.tfjs.TfjsModelLoader;
-import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.kernels.testing.TestData;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,11 +50,7 @@ public class PoseNetBenchmark {
     @Setup
     public void setup() throws Exception {
         Graph g = TfjsModelLoader.load(TestData.file("models/tfjs/posenet.json"));
-        byte[] rgb = Files.readAllBytes(TestData.file("golden/vtest_f100-109_385x385.rgb"));
-        int frameBytes = 385 * 385 * 3;
-        for (int off = 0; off + frameBytes <= rgb.length; off += frameBytes) {
-            frames.add(ImageTensors.fromRgb(rgb, off, 385, 385, ImageTensors.Scale.PM1));
-        }
+        frames.addAll(GoldenFrames.inputs("posenet", "vtest_f100-109_385x385.rgb"));
         dense = new DenseExecutor(g);
         engine = new ChangeBasedEngine(g, Thresholds.uniform(threshold));
         state = engine.newState();

@@ -26,7 +26,6 @@ import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
-import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.RgbImage;
@@ -109,16 +108,16 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
     }
 
     /**
-     * The model's graph, checked against the thresholds and fallback. A model that cannot be read or does not fit
-     * fails the job at once (no restart can fix it) with the model's error as the root cause, where Flink's restart
-     * strategy would otherwise retry it forever.
+     * The backend for the model. A model that cannot be read, or that the thresholds or fallback do not fit (the
+     * builder checks their layer names), fails the job at once with the model's error as the root cause: no restart
+     * can fix it, and Flink's restart strategy would otherwise retry it forever.
      */
-    private Graph model() {
+    private Backend backend(int deviceIndex) {
         Path path = Path.of(settings.modelPath());
         try {
-            Graph graph = ModelFiles.load(path);
-            Backend.builder().graph(graph).thresholds(settings.thresholds()).denseFallback(settings.fallback()).build().close();
-            return graph;
+            return Backend.builder().graph(ModelFiles.load(path)).thresholds(settings.thresholds())
+                    .denseFallback(settings.fallback()).kind(settings.backend()).device(deviceIndex)
+                    .precision(settings.precision()).build();
         } catch (IOException | ModelException | IllegalArgumentException e) {
             throw new SuppressRestartsException(new IllegalStateException("model " + path + " cannot be used: " + e.getMessage(), e));
         }
@@ -129,8 +128,7 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
         super.open();
         device = DeviceAssignment.choose(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getExternalResourceInfos(DeviceAssignment.GPU_RESOURCE), settings.devices());
-        backend = Backend.builder().graph(model()).thresholds(settings.thresholds())
-                .denseFallback(settings.fallback()).kind(settings.backend()).device(device.index()).precision(settings.precision()).build();
+        backend = backend(device.index());
         // the CPU backend ignores the device, but the decision is still made and reported (gauge gpuDevice)
         LOG.info("{} {}: backend {}", getOperatorName(), device.describe(), backend.name());
         modelName = Path.of(settings.modelPath()).getFileName().toString();

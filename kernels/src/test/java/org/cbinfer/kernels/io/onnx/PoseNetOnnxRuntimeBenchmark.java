@@ -1,17 +1,11 @@
 package org.cbinfer.kernels.io.onnx;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.cbinfer.kernels.cpu.DenseExecutor;
 import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.io.tfjs.GoldenFrames;
 import org.cbinfer.kernels.io.tfjs.TfjsModelLoader;
-import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.kernels.testing.TestData;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,44 +36,20 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PoseNetOnnxRuntimeBenchmark {
     private DenseExecutor ours;
     private Tensor frame;
-    private OrtSession session;
-    private OnnxTensor feed;
-    private String input;
+    private OnnxRuntimePeer peer;
 
     @Setup
     public void setup() throws Exception {
         Graph g = TfjsModelLoader.load(TestData.file("models/tfjs/posenet.json"));
-        byte[] rgb = Files.readAllBytes(TestData.file("golden/vtest_f100-109_385x385.rgb"));
-        frame = ImageTensors.fromRgb(rgb, 0, 385, 385, ImageTensors.Scale.PM1);
+        frame = GoldenFrames.inputs("posenet", "vtest_f100-109_385x385.rgb").get(0);
         ours = new DenseExecutor(g);
-        input = g.inputs().get(0).name();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
-        session = env.createSession(ConvGraphExport.onnx(g, frame.shape()), options);
-        feed = OnnxTensor.createTensor(env, FloatBuffer.wrap(frame.data()), java.util.Arrays.stream(frame.shape()).asLongStream().toArray());
-        Map<String, Tensor> expected = ours.run(frame);
-        try (OrtSession.Result r = session.run(Map.of(input, feed))) {
-            for (Map.Entry<String, Tensor> e : expected.entrySet()) {
-                FloatBuffer got = ((OnnxTensor) r.get(e.getKey()).orElseThrow()).getFloatBuffer();
-                double num = 0, den = 0;
-                for (int i = 0; i < e.getValue().data().length; i++) {
-                    double d = e.getValue().data()[i] - got.get(i);
-                    num += d * d;
-                    den += (double) e.getValue().data()[i] * e.getValue().data()[i];
-                }
-                double relL2 = Math.sqrt(num / den);
-                System.out.printf("output %s: ONNX Runtime vs ours rel L2 %.2e%n", e.getKey(), relL2);
-                if (!(relL2 < 1e-4)) throw new IllegalStateException(e.getKey() + ": the exported network differs, rel L2 " + relL2);
-            }
-        }
+        peer = new OnnxRuntimePeer(ConvGraphExport.onnx(g, frame.shape()), g.inputs().get(0).name(), frame);
+        peer.checkAgrees(ours.run(frame));
     }
 
     @TearDown
     public void tearDown() throws OrtException {
-        feed.close();
-        session.close();
+        peer.close();
     }
 
     @Benchmark
@@ -88,9 +58,7 @@ public class PoseNetOnnxRuntimeBenchmark {
     }
 
     @Benchmark
-    public Object onnxRuntime() throws OrtException {
-        try (OrtSession.Result r = session.run(Map.of(input, feed))) {
-            return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
-        }
+    public float onnxRuntime() throws OrtException {
+        return peer.run();
     }
 }

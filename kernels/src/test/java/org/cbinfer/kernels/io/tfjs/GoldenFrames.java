@@ -28,6 +28,15 @@ public record GoldenFrames(String model, List<Tensor> inputs, List<Map<String, E
         return read(model, framesFile, false).inputs();
     }
 
+    /** Every frame of a golden set's RGB file, as {@code width}x{@code height} inputs of another scaling. */
+    public static List<Tensor> frames(String framesFile, int width, int height, ImageTensors.Scale scale) throws IOException {
+        byte[] rgb = Files.readAllBytes(TestData.file("golden").resolve(framesFile));
+        int frameBytes = width * height * 3;
+        List<Tensor> frames = new ArrayList<>();
+        for (int off = 0; off + frameBytes <= rgb.length; off += frameBytes) frames.add(ImageTensors.fromRgb(rgb, off, width, height, scale));
+        return frames;
+    }
+
     public static GoldenFrames load(String model, String framesFile) throws IOException {
         return read(model, framesFile, true);
     }
