@@ -23,7 +23,7 @@ import org.cbinfer.connectors.frame.FrameLimits;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.Incoming;
 import org.cbinfer.connectors.frame.RgbImage;
-import org.cbinfer.connectors.testing.KafkaBroker;
+import org.cbinfer.testkit.KafkaBroker;
 import org.cbinfer.connectors.testing.VtestFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;

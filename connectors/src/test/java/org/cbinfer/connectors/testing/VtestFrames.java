@@ -1,5 +1,6 @@
 package org.cbinfer.connectors.testing;
 
+import org.cbinfer.testkit.TestData;
 import java.util.ArrayList;
 import java.util.List;
 import org.cbinfer.connectors.frame.RgbImage;

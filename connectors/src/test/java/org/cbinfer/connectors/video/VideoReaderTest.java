@@ -18,7 +18,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 import org.bytedeco.ffmpeg.global.swscale;
-import org.cbinfer.connectors.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -39,7 +39,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.cbinfer.connectors.frame.FrameEncoding;
 import org.cbinfer.connectors.kafka.CameraReplay;
-import org.cbinfer.connectors.kafka.EmbeddedKafka;
+import org.cbinfer.testkit.EmbeddedKafka;
 import org.cbinfer.connectors.video.VideoSource;
 import org.cbinfer.job.cli.DataPaths;
 import org.cbinfer.job.stream.JobConfig;

@@ -1,5 +1,6 @@
 package org.cbinfer.job.cli;
 
+import org.cbinfer.testkit.KafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +13,7 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cbinfer.connectors.kafka.FrameHeaders;
 import org.cbinfer.job.cluster.LocalCluster;
-import org.cbinfer.job.stream.KafkaBroker;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

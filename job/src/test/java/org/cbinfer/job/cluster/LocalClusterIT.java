@@ -35,7 +35,7 @@ import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
 import org.cbinfer.job.cli.ProduceCommand;
 import org.cbinfer.job.stream.JobConfig;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

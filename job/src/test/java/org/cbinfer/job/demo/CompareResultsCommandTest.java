@@ -16,7 +16,7 @@ import java.util.List;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
 import org.cbinfer.job.Cli;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

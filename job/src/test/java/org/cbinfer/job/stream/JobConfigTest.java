@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.DenseFallback;

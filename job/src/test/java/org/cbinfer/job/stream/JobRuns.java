@@ -1,5 +1,6 @@
 package org.cbinfer.job.stream;
 
+import org.cbinfer.testkit.KafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +23,7 @@ import org.cbinfer.connectors.frame.RgbImage;
 import org.cbinfer.connectors.kafka.KafkaFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 
 /**
  * Shared pieces of the streaming-job recovery tests: real vtest.avi frames (257x193 JPEG) of two cameras,

@@ -1,5 +1,6 @@
 package org.cbinfer.job.stream;
 
+import org.cbinfer.testkit.KafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

@@ -1,5 +1,6 @@
 package org.cbinfer.job.stream;
 
+import org.cbinfer.testkit.KafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -33,7 +34,7 @@ import org.cbinfer.connectors.kafka.FrameHeaders;
 import org.cbinfer.connectors.kafka.KafkaFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package org.cbinfer.job.stream;
 
+import org.cbinfer.testkit.KafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
 import org.cbinfer.job.Cli;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package org.cbinfer.job.view;
 
+import org.cbinfer.testkit.KafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -27,9 +28,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.cbinfer.job.cli.ProduceCommand;
 import org.cbinfer.job.cluster.LocalCluster;
 import org.cbinfer.job.stream.JobConfig;
-import org.cbinfer.job.stream.KafkaBroker;
 import org.cbinfer.job.stream.StreamingJob;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

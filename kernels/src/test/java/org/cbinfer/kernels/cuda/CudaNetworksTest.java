@@ -35,7 +35,7 @@ import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.RgbImage;
 import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.kernels.testing.RandomGraphs;
-import org.cbinfer.kernels.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

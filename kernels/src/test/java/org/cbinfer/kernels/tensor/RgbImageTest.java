@@ -15,7 +15,7 @@ import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.io.ModelFiles;
-import org.cbinfer.kernels.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 
 class RgbImageTest {

@@ -33,7 +33,7 @@ import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
-import org.cbinfer.operators.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
-import org.cbinfer.operators.testing.TestData;
+import org.cbinfer.testkit.TestData;
 
 /**
  * The golden outputs in the sample data ({@link TestData}; made by golden/make-golden): the NHWC float32 files

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.cbinfer.kernels.cpu.DenseExecutor;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.Tensor;
-import org.cbinfer.operators.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

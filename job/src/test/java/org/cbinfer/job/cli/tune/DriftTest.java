@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.Thresholds;

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.cbinfer.job.Cli;
-import org.cbinfer.job.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.cbinfer.kernels.cb.ChangeBasedEngine;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.GraphOptimizer;

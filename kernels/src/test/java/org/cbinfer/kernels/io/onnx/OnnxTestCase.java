@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.cbinfer.kernels.io.onnx.proto.ModelProto;
 import org.cbinfer.kernels.io.onnx.proto.TensorProto;
 import org.cbinfer.kernels.io.onnx.proto.ValueInfoProto;
-import org.cbinfer.kernels.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.opentest4j.TestAbortedException;

@@ -7,7 +7,7 @@ import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.io.tfjs.GoldenFrames;
 import org.cbinfer.kernels.io.tfjs.TfjsModelLoader;
 import org.cbinfer.kernels.tensor.Tensor;
-import org.cbinfer.kernels.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
-import org.cbinfer.kernels.testing.TestData;
+import org.cbinfer.testkit.TestData;
 
 /**
  * A golden set from the sample data's {@code golden/} (made by golden/make-golden): raw RGB frames back to back, and

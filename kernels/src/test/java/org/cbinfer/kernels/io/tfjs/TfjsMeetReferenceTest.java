@@ -14,7 +14,7 @@ import org.cbinfer.kernels.cpu.DenseExecutor;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
-import org.cbinfer.kernels.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 
 /**

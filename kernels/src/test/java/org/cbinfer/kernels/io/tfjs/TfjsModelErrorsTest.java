@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.cbinfer.kernels.graph.ModelException;
-import org.cbinfer.kernels.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -22,7 +22,7 @@ import org.cbinfer.kernels.graph.ops.Activation;
 import org.cbinfer.kernels.graph.ops.Conv2d;
 import org.cbinfer.kernels.graph.ops.ConvTranspose2d;
 import org.cbinfer.kernels.graph.ops.Transpose;
-import org.cbinfer.kernels.testing.TestData;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 
 /** The three real TFJS models load into NCHW graphs with the documented inputs, outputs and shapes. */

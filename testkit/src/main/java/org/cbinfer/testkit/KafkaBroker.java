@@ -1,4 +1,4 @@
-package org.cbinfer.job.stream;
+package org.cbinfer.testkit;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,7 +7,6 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.cbinfer.connectors.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

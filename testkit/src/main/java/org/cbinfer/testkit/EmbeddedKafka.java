@@ -1,4 +1,4 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.cbinfer.kernels.testing;
+package org.cbinfer.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
