@@ -31,7 +31,7 @@ out=.device-job
 data=${CBINFER_DATA:-$root/data}   # bin/fetch-data fills it (the build does too)
 CLIP_FRAMES=${CLIP_FRAMES:-120}
 
-require_built kernels connectors operators job
+require_built testkit kernels connectors operators job
 compgen -G "job/target/lib/*.jar" >/dev/null || { echo "build first: ./mvnw -B -o -q -DskipTests package (job/target/lib)" >&2; exit 1; }
 
 # The JDK modules Flink, Kafka (broker and clients) and the job use; found by running the demo on this runtime.

@@ -18,13 +18,13 @@ cd "$root"
 out=.device
 data=${CBINFER_DATA:-$root/data}   # bin/fetch-data fills it (the build does too)
 
-require_built kernels connectors job
+require_built testkit kernels connectors job
 [ -d kernels/target/test-classes ] || { echo "kernels test classes missing: ./mvnw -B -o -q -DskipTests package" >&2; exit 1; }
 
 rm -rf "$out/lib" && mkdir -p "$out/lib" "$out/data/models/tfjs" "$out/data/video"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-./mvnw -q -B -o dependency:copy-dependencies -pl kernels,connectors,job -DincludeScope=test -DoutputDirectory="$tmp/deps" \
+./mvnw -q -B -o dependency:copy-dependencies -pl testkit,kernels,connectors,job -DincludeScope=test -DoutputDirectory="$tmp/deps" \
   -Dmdep.useBaseVersion=true
 # what bench and the GPU tests load: JSON, protobuf (ONNX importer), JavaCPP's CUDA presets (JNI wrappers for
 # x86-64; the machine has NVIDIA's libraries), jqwik, XChart (bench --power; PNG through java.desktop); the console
@@ -36,7 +36,7 @@ for j in "$tmp"/deps/*.jar; do
     jackson-core-*|jackson-databind-*|jackson-annotations-*|protobuf-java-*|cuda-[0-9]*|javacpp-[0-9]*|jqwik-[0-9]*|jqwik-api-*|jqwik-engine-*|xchart-*) cp "$j" "$out/lib/" ;;
   esac
 done
-module_jars kernels connectors job | xargs -I{} cp {} "$out/lib/"
+module_jars testkit kernels connectors job | xargs -I{} cp {} "$out/lib/"
 (cd kernels/target/test-classes && jar cf "$root/$out/lib/cbinfer-kernels-test-classes.jar" .)
 platform=${JUNIT_CONSOLE:-$(sed -n 's:.*<junit.version>5\.\([0-9.]*\)</junit.version>.*:1.\1:p' pom.xml)}
 ./mvnw -q -B dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform" -DoutputDirectory="$root/$out/lib"
