@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A record that could not be taken as a frame: the original key, value and headers, unchanged, where
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param problem   what kind of wrong
  * @param detail    what exactly, with the values involved
  */
+@PublicEvolving
 public record DeadLetter(String cameraId, byte[] key, byte[] value, List<Header> headers, SourcePosition source,
                          long timestamp, FrameProblem problem, String detail) implements Incoming {
 

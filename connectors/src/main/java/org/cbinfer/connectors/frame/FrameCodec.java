@@ -18,6 +18,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Turns frame payloads into RGB24 pixels and back.
@@ -31,6 +32,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *
  * <p>ImageIO runs on in-memory streams only (no disk cache). Stateless and thread-safe.
  */
+@PublicEvolving
 public final class FrameCodec {
     /** JPEG quality used when none is given. */
     public static final int DEFAULT_JPEG_QUALITY = 90;

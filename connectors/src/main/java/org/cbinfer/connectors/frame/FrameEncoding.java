@@ -1,11 +1,13 @@
 package org.cbinfer.connectors.frame;
 
 import java.util.Locale;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * How a frame's pixels are stored in its payload. The lower-case {@link #id()} is what travels in the
  * {@code encoding} Kafka header.
  */
+@PublicEvolving
 public enum FrameEncoding {
     /** Baseline/progressive JPEG (JFIF); size comes from the image itself. */
     JPEG("jpeg", 0),

@@ -1,11 +1,13 @@
 package org.cbinfer.connectors.frame;
 
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A frame could not be decoded or encoded. {@link #problem()} says what kind of wrong it is, the
  * message says what exactly (values included).
  */
+@PublicEvolving
 public class FrameException extends Exception {
     private final FrameProblem problem;
 

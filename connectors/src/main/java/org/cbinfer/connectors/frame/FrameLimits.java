@@ -1,6 +1,7 @@
 package org.cbinfer.connectors.frame;
 
 import java.io.Serializable;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Upper bounds a frame's size is checked against before any pixel buffer is allocated.
@@ -9,6 +10,7 @@ import java.io.Serializable;
  * @param maxHeight tallest frame accepted, in pixels
  * @param maxPixels largest {@code width * height} accepted
  */
+@PublicEvolving
 public record FrameLimits(int maxWidth, int maxHeight, long maxPixels) implements Serializable {
 
     /** 8192 x 8192 (an RGB24 buffer of 192 MiB at most). */

@@ -1,6 +1,9 @@
 package org.cbinfer.connectors.frame;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /** What was wrong with a frame that could not be read; the code travels with dead letters. */
+@PublicEvolving
 public enum FrameProblem {
     /** The record has no key, so no camera id. */
     MISSING_KEY,

@@ -2,6 +2,7 @@ package org.cbinfer.connectors.frame;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One camera frame as it travels through Kafka and the job: metadata plus the encoded image.
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param payload         the encoded image
  * @param source          Kafka coordinates when the frame was read from Kafka, else null
  */
+@PublicEvolving
 public record FrameRecord(String cameraId, long sequence, long captureTimeMillis, FrameEncoding encoding,
                           int width, int height, byte[] payload, SourcePosition source) implements Incoming {
 

@@ -1,5 +1,7 @@
 package org.cbinfer.connectors.frame;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * What a frame source yields for each record it reads: a {@link FrameRecord} that passed the checks
  * of the frame contract, or a {@link DeadLetter} holding the original record and what was wrong with
@@ -12,6 +14,7 @@ package org.cbinfer.connectors.frame;
  * }
  * }</pre>
  */
+@PublicEvolving
 public sealed interface Incoming permits FrameRecord, DeadLetter {
 
     /** The camera the record belongs to, or null when a dead letter has no readable key. */

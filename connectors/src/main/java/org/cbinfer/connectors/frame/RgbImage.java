@@ -1,6 +1,7 @@
 package org.cbinfer.connectors.frame;
 
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Decoded pixels: interleaved RGB24, row-major, {@code width * 3} bytes a row, no padding (the layout
@@ -9,6 +10,7 @@ import java.util.Objects;
  * <p>The array is not copied in or out: whoever builds an image hands the array over and must not
  * change it afterwards.
  */
+@PublicEvolving
 public record RgbImage(int width, int height, byte[] rgb) {
     public RgbImage {
         Objects.requireNonNull(rgb, "rgb");

@@ -2,12 +2,15 @@ package org.cbinfer.connectors.kafka;
 
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.cbinfer.connectors.frame.DeadLetter;
+import org.cbinfer.connectors.kafka.serialization.DeadLetterSerializationSchema;
+import org.cbinfer.connectors.kafka.serialization.ResultSerializationSchema;
 
 /**
  * Kafka sinks of the job (Sink V2: {@code stream.sinkTo(...)}): results as JSON and dead letters.
@@ -24,6 +27,7 @@ import org.cbinfer.connectors.frame.DeadLetter;
  * Kafka transactions committed on Flink checkpoints (enable checkpointing; consumers read with
  * {@code isolation.level=read_committed}; records become visible at each checkpoint).
  */
+@PublicEvolving
 public final class FrameSinks {
     /**
      * Transaction timeout set for exactly-once sinks unless given: 15 minutes, the broker's default

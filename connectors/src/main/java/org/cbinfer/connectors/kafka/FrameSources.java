@@ -3,6 +3,7 @@ package org.cbinfer.connectors.kafka;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -11,6 +12,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.cbinfer.connectors.frame.FrameLimits;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.Incoming;
+import org.cbinfer.connectors.kafka.contract.FrameValidation;
+import org.cbinfer.connectors.kafka.serialization.FrameDeserializationSchema;
 
 /**
  * Kafka sources of frames (Source V2: {@code env.fromSource(...)}).
@@ -24,6 +27,7 @@ import org.cbinfer.connectors.frame.Incoming;
  * FrameStreams split = FrameStreams.split(in);   // split.frames(), split.deadLetters()
  * }</pre>
  */
+@PublicEvolving
 public final class FrameSources {
     private FrameSources() {}
 

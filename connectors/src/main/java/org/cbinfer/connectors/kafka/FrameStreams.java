@@ -1,6 +1,7 @@
 package org.cbinfer.connectors.kafka;
 
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -12,6 +13,8 @@ import org.cbinfer.connectors.frame.FrameException;
 import org.cbinfer.connectors.frame.FrameLimits;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.Incoming;
+import org.cbinfer.connectors.kafka.contract.KafkaFrames;
+import org.cbinfer.connectors.typeinfo.FrameTypes;
 
 /**
  * Frames and dead letters as two streams.
@@ -19,6 +22,7 @@ import org.cbinfer.connectors.frame.Incoming;
  * @param frames      the good frames
  * @param deadLetters everything else, for a dead-letter sink
  */
+@PublicEvolving
 public record FrameStreams(SingleOutputStreamOperator<FrameRecord> frames, DataStream<DeadLetter> deadLetters) {
 
     /** The side output dead letters go to. */

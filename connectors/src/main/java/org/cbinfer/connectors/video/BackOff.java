@@ -2,12 +2,14 @@ package org.cbinfer.connectors.video;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Exponential back-off between reconnection attempts: {@code initial}, then doubling up to {@code max};
  * {@link #reset()} after a success starts over. {@code maxAttempts} consecutive failures (0: no limit)
  * exhaust it. Not thread-safe; one per connection.
  */
+@Internal
 public final class BackOff {
     private final Duration initial;
     private final Duration max;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A file of raw RGB24 frames of one size, back to back with no header (what {@code bench/decode_frames.py} and
@@ -16,6 +17,7 @@ import java.nio.file.Path;
  * }
  * }</pre>
  */
+@PublicEvolving
 public final class RawVideo implements FrameReader {
     private final Path file;
     private final int width;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Reads a network stream ({@link VideoSource#isStream()}) as one endless sequence of frames: when the
@@ -15,6 +16,7 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: one reader per camera thread.
  */
+@PublicEvolving
 public final class ReconnectingVideoReader implements Closeable {
     private static final long STOP_POLL_MILLIS = 100;
 

@@ -1,8 +1,10 @@
 package org.cbinfer.connectors.video;
 
 import java.io.IOException;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** A video could not be opened or read; the message names the file or URL. */
+@PublicEvolving
 public class VideoException extends IOException {
     private final String source;
 

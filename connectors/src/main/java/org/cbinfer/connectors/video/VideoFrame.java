@@ -3,6 +3,7 @@ package org.cbinfer.connectors.video;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One decoded video frame: interleaved RGB24, row-major, {@code width * 3} bytes a row, no padding.
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param rgb             {@code width * height * 3} bytes
  * @param timestampMicros presentation time in microseconds from the start of the stream
  */
+@PublicEvolving
 public record VideoFrame(long index, int width, int height, byte[] rgb, long timestampMicros) {
 
     public VideoFrame {

@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-
+import org.apache.flink.annotation.PublicEvolving;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -41,6 +41,7 @@ import org.bytedeco.javacv.FrameGrabber;
  * before {@code from} are decoded but not converted, so a range is exact whatever the keyframe
  * spacing. Not thread-safe.
  */
+@PublicEvolving
 public final class VideoReader implements FrameReader {
 
     /**

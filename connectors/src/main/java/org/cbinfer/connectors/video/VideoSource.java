@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Where a camera's video comes from: a local file (replayed, seekable, with a known length), a file of raw RGB24
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param file     the file, or null for a stream
  * @param raw      the frame size of a raw RGB24 file, or null for a video FFmpeg decodes
  */
+@PublicEvolving
 public record VideoSource(String location, Path file, RawFormat raw) {
     /** The frame size of a file of raw RGB24 frames. */
     public record RawFormat(int width, int height) {

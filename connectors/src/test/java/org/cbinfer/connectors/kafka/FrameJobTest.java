@@ -26,8 +26,10 @@ import org.cbinfer.connectors.frame.FrameLimits;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.Incoming;
 import org.cbinfer.connectors.frame.RgbImage;
-import org.cbinfer.testkit.KafkaBroker;
+import org.cbinfer.connectors.kafka.contract.FrameHeaders;
+import org.cbinfer.connectors.kafka.contract.KafkaFrames;
 import org.cbinfer.connectors.testing.VtestFrames;
+import org.cbinfer.testkit.KafkaBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

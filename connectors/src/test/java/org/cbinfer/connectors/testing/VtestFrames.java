@@ -1,11 +1,11 @@
 package org.cbinfer.connectors.testing;
 
-import org.cbinfer.testkit.TestData;
 import java.util.ArrayList;
 import java.util.List;
 import org.cbinfer.connectors.frame.RgbImage;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
+import org.cbinfer.testkit.TestData;
 
 /** Real frames of {@code video/vtest.avi} (768x576), decoded once per test JVM. */
 public final class VtestFrames {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
-
 import org.bytedeco.ffmpeg.global.swscale;
 import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.BeforeEach;

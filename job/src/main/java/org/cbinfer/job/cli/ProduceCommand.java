@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.cbinfer.connectors.frame.FrameEncoding;
-import org.cbinfer.connectors.kafka.CameraReplay;
+import org.cbinfer.connectors.replay.CameraReplay;
 import org.cbinfer.connectors.video.VideoSource;
 
 /**

@@ -26,8 +26,8 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MetricOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -38,14 +38,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.cbinfer.connectors.frame.FrameEncoding;
-import org.cbinfer.connectors.kafka.CameraReplay;
-import org.cbinfer.testkit.EmbeddedKafka;
+import org.cbinfer.connectors.replay.CameraReplay;
 import org.cbinfer.connectors.video.VideoSource;
 import org.cbinfer.job.cli.DataPaths;
 import org.cbinfer.job.stream.JobConfig;
 import org.cbinfer.job.stream.StreamingJob;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
+import org.cbinfer.testkit.EmbeddedKafka;
 
 /**
  * The embedded streaming demo ({@code bin/cbinfer demo}): a Kafka broker (KRaft, loopback) and a local Flink cluster

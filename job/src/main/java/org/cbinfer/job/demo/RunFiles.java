@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.cbinfer.connectors.kafka.FrameHeaders;
+import org.cbinfer.connectors.kafka.contract.FrameHeaders;
 
 /**
  * What the embedded demo keeps of a run, in its run directory, one JSON document per line: {@code results.jsonl}

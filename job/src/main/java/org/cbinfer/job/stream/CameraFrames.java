@@ -16,8 +16,8 @@ import org.cbinfer.connectors.frame.FrameProblem;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.SourcePosition;
 import org.cbinfer.connectors.kafka.FrameStreams;
-import org.cbinfer.connectors.kafka.FrameHeaders;
-import org.cbinfer.connectors.kafka.KafkaFrames;
+import org.cbinfer.connectors.kafka.contract.FrameHeaders;
+import org.cbinfer.connectors.kafka.contract.KafkaFrames;
 import org.cbinfer.operators.inference.CameraFrame;
 import org.cbinfer.operators.inference.FrameRejection;
 

@@ -51,7 +51,8 @@ public final class JobConfig {
     public Batch batch = new Batch();
     public Metrics metrics = new Metrics();
     public Checkpointing checkpointing = new Checkpointing();
-    public int parallelism = 1;
+    /** The job's parallelism; unset: Flink's ({@code flink run -p}, else {@code parallelism.default}). */
+    public Integer parallelism;
     /** Test-only switches; all off by default. */
     public Testing testing = new Testing();
 
@@ -130,14 +131,26 @@ public final class JobConfig {
     }
 
     public static final class Checkpointing {
-        public long intervalMs = 10_000;
         /**
-         * Where checkpoints go (a file system URI or path; shared storage such as s3:// or hdfs:// on a cluster).
-         * Always a file system: a camera's state is megabytes, over the JobManager storage's 5 MB limit.
+         * Checkpoint interval; unset: Flink's {@code execution.checkpointing.interval}, else
+         * {@link #DEFAULT_INTERVAL_MS} (exactly-once results are committed at checkpoints, so the job always has them).
          */
-        public String dir = Path.of(System.getProperty("java.io.tmpdir"), "cbinfer-checkpoints").toUri().toString();
+        public Long intervalMs;
+        /**
+         * Where checkpoints go (a file system URI or path; shared storage such as s3:// or hdfs:// on a cluster);
+         * unset: Flink's {@code execution.checkpointing.dir}, else {@link #defaultDir()}. Always a file system: a
+         * camera's state is megabytes, over the JobManager storage's 5 MB limit.
+         */
+        public String dir;
         public boolean exactlyOnce = true;
         public String transactionalIdPrefix = "cbinfer";
+
+        public static final long DEFAULT_INTERVAL_MS = 10_000;
+
+        /** Where checkpoints go when neither the job nor Flink says: the temporary directory of the JVM. */
+        public static String defaultDir() {
+            return Path.of(System.getProperty("java.io.tmpdir"), "cbinfer-checkpoints").toUri().toString();
+        }
     }
 
     /** Test-only switches (failure injection for recovery tests); never set these in production. */
@@ -326,13 +339,14 @@ public final class JobConfig {
                 () -> require(batch.maxWaitMs >= 0, "batch.maxWaitMs", "must be >= 0, got " + batch.maxWaitMs),
                 () -> require(metrics.everyFrames >= 1, "metrics.everyFrames", "must be >= 1, got " + metrics.everyFrames),
                 () -> require(metrics.everySeconds >= 1, "metrics.everySeconds", "must be >= 1, got " + metrics.everySeconds),
-                () -> require(checkpointing.intervalMs >= 10, "checkpointing.intervalMs",
-                        "must be >= 10 ms, got " + checkpointing.intervalMs),
-                () -> nonBlank(checkpointing.dir, "checkpointing.dir"),
+                () -> require(checkpointing.intervalMs == null || checkpointing.intervalMs >= 10,
+                        "checkpointing.intervalMs", "must be >= 10 ms, got " + checkpointing.intervalMs),
+                () -> require(checkpointing.dir == null || !checkpointing.dir.isBlank(), "checkpointing.dir",
+                        "must not be blank (leave it out to use Flink's execution.checkpointing.dir)"),
                 () -> {
                     if (checkpointing.exactlyOnce) nonBlank(checkpointing.transactionalIdPrefix, "checkpointing.transactionalIdPrefix");
                 },
-                () -> require(parallelism >= 1, "parallelism", "must be >= 1, got " + parallelism),
+                () -> require(parallelism == null || parallelism >= 1, "parallelism", "must be >= 1, got " + parallelism),
                 () -> require(testing.failAfterFrames >= 0, "testing.failAfterFrames", "must be >= 0 (0: off), got " + testing.failAfterFrames));
         for (Runnable check : checks) {
             try {

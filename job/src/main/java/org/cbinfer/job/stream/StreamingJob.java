@@ -18,6 +18,7 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -29,11 +30,11 @@ import org.cbinfer.connectors.frame.DeadLetter;
 import org.cbinfer.connectors.frame.FrameLimits;
 import org.cbinfer.connectors.frame.FrameProblem;
 import org.cbinfer.connectors.frame.Incoming;
-import org.cbinfer.connectors.kafka.FrameHeaders;
 import org.cbinfer.connectors.kafka.FrameSinks;
 import org.cbinfer.connectors.kafka.FrameSources;
 import org.cbinfer.connectors.kafka.FrameStreams;
-import org.cbinfer.connectors.kafka.FrameTypes;
+import org.cbinfer.connectors.kafka.contract.FrameHeaders;
+import org.cbinfer.connectors.typeinfo.FrameTypes;
 import org.cbinfer.job.cli.Args;
 import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.operators.inference.CameraFigures;
@@ -113,14 +114,22 @@ public final class StreamingJob {
         env.execute("cbinfer " + config.topics.frames + " -> " + config.topics.results);
     }
 
-    /** Adds the job's pipeline to {@code env} (parallelism, checkpointing, sources, operators, sinks). */
+    /**
+     * Adds the job's pipeline to {@code env}: parallelism and checkpointing (what the job config sets, else what
+     * Flink's configuration and {@code flink run} flags say), sources, operators, sinks.
+     */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
-        env.setParallelism(config.parallelism);
-        env.enableCheckpointing(config.checkpointing.intervalMs);
+        ReadableConfig flink = env.getConfiguration();
+        if (config.parallelism != null) env.setParallelism(config.parallelism);
+        env.enableCheckpointing(config.checkpointing.intervalMs != null ? config.checkpointing.intervalMs
+                : flink.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).map(Duration::toMillis)
+                        .orElse(JobConfig.Checkpointing.DEFAULT_INTERVAL_MS));
         // the JobManager's memory storage takes 5 MB per operator state; one camera of PoseNet holds more
         Configuration storage = new Configuration();
         storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointing.dir);
+        storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointing.dir != null
+                ? config.checkpointing.dir
+                : flink.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).orElseGet(JobConfig.Checkpointing::defaultDir));
         env.configure(storage);
         String bootstrap = config.kafka.bootstrap;
 

@@ -31,7 +31,7 @@ import org.cbinfer.connectors.frame.FrameException;
 import org.cbinfer.connectors.frame.FrameLimits;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.Incoming;
-import org.cbinfer.connectors.kafka.KafkaFrames;
+import org.cbinfer.connectors.kafka.contract.KafkaFrames;
 
 /**
  * The live view: a small web page showing each camera's latest frame with its skeletons (or label mask)

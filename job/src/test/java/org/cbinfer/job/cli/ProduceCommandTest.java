@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.cbinfer.connectors.frame.FrameEncoding;
-import org.cbinfer.connectors.kafka.CameraReplay;
+import org.cbinfer.connectors.replay.CameraReplay;
 import org.cbinfer.connectors.video.VideoSource;
 import org.cbinfer.job.Cli;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package org.cbinfer.job.cli;
 
-import org.cbinfer.testkit.KafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.cbinfer.connectors.kafka.FrameHeaders;
+import org.cbinfer.connectors.kafka.contract.FrameHeaders;
 import org.cbinfer.job.cluster.LocalCluster;
+import org.cbinfer.testkit.KafkaBroker;
 import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -30,7 +30,7 @@ import org.cbinfer.connectors.frame.FrameCodec;
 import org.cbinfer.connectors.frame.FrameEncoding;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.RgbImage;
-import org.cbinfer.connectors.kafka.KafkaFrames;
+import org.cbinfer.connectors.kafka.contract.KafkaFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
 import org.cbinfer.job.cli.ProduceCommand;

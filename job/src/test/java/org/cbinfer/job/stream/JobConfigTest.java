@@ -1,17 +1,18 @@
 package org.cbinfer.job.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.cbinfer.testkit.TestData;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.tensor.ImageTensors;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,7 @@ class JobConfigTest {
         assertEquals(false, c.checkpointing.exactlyOnce);
         assertEquals(ImageTensors.Scale.UNIT, c.scale());
         assertEquals(4, c.parallelism);
+        assertNull(c.checkpointing.intervalMs, "unset: Flink's execution.checkpointing.interval");
         assertEquals(0.01f, c.thresholdValues().defaultValue());
         assertEquals(0.05f, c.thresholdValues().of("conv1"));
         assertEquals(0.5f, c.thresholdValues().of("conv2"));
@@ -66,7 +68,7 @@ class JobConfigTest {
         assertMessage("'backend.kind': unknown backend 'tpu'", () -> JobConfig.load(y, List.of("backend.kind=tpu")));
         assertMessage("'backend.precision': unknown precision 'int8'", () -> JobConfig.load(y, List.of("backend.precision=int8")));
         assertMessage("'batch.maxSize': must be >= 1", () -> JobConfig.load(y, List.of("batch.maxSize=0")));
-        assertMessage("'checkpointing.dir': is required", () -> JobConfig.load(y, List.of("checkpointing.dir=")));
+        assertMessage("'checkpointing.dir': must not be blank", () -> JobConfig.load(y, List.of("checkpointing.dir=")));
         assertMessage("'backend.devices': device list '0,gpu1': 'gpu1' is not a device index",
                 () -> JobConfig.load(y, List.of("backend.devices=0,gpu1")));
         assertMessage("'backend.devices': device list '1,-2': '-2' is not a device index",

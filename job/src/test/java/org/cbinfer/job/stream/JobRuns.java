@@ -1,6 +1,5 @@
 package org.cbinfer.job.stream;
 
-import org.cbinfer.testkit.KafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,9 +19,10 @@ import org.cbinfer.connectors.frame.FrameCodec;
 import org.cbinfer.connectors.frame.FrameEncoding;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.RgbImage;
-import org.cbinfer.connectors.kafka.KafkaFrames;
+import org.cbinfer.connectors.kafka.contract.KafkaFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
+import org.cbinfer.testkit.KafkaBroker;
 import org.cbinfer.testkit.TestData;
 
 /**

@@ -1,6 +1,5 @@
 package org.cbinfer.job.view;
 
-import org.cbinfer.testkit.KafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -29,6 +28,7 @@ import org.cbinfer.job.cli.ProduceCommand;
 import org.cbinfer.job.cluster.LocalCluster;
 import org.cbinfer.job.stream.JobConfig;
 import org.cbinfer.job.stream.StreamingJob;
+import org.cbinfer.testkit.KafkaBroker;
 import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.Graph;
-import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.RgbInput;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -64,21 +64,21 @@ public interface Backend extends AutoCloseable {
 
     /**
      * {@link #process} for a graph whose single input is an RGB image, from 8-bit frames: each backend converts
-     * where it computes (the GPU uploads a quarter of the bytes), with the values of {@link RgbImage#toTensor}.
+     * where it computes (the GPU uploads a quarter of the bytes), with the values of {@link RgbInput#toTensor}.
      */
-    default List<FrameResult> processImages(List<BackendStream> streams, List<RgbImage> frames) {
+    default List<FrameResult> processImages(List<BackendStream> streams, List<RgbInput> frames) {
         return process(streams, asInputs(frames));
     }
 
     /** {@link #dense} from 8-bit RGB frames, as {@link #processImages}. */
-    default List<Map<String, Tensor>> denseImages(List<RgbImage> frames) {
+    default List<Map<String, Tensor>> denseImages(List<RgbInput> frames) {
         return dense(asInputs(frames));
     }
 
-    private List<Map<String, Tensor>> asInputs(List<RgbImage> frames) {
+    private List<Map<String, Tensor>> asInputs(List<RgbInput> frames) {
         String input = imageInput();
         List<Map<String, Tensor>> inputs = new ArrayList<>(frames.size());
-        for (RgbImage f : frames) inputs.add(Map.of(input, f.toTensor()));
+        for (RgbInput f : frames) inputs.add(Map.of(input, f.toTensor()));
         return inputs;
     }
 

@@ -20,7 +20,7 @@ import java.util.Map;
 import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUgraphExec_st;
 import org.cbinfer.kernels.cb.LayerMode;
-import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.RgbInput;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -575,12 +575,12 @@ final class BatchRunner implements AutoCloseable {
     }
 
     /** Interleaved RGB bytes per camera, back to back, and the batch's pixel-value table (one scale a batch). */
-    private void fillImages(List<RgbImage> frames) {
+    private void fillImages(List<RgbInput> frames) {
         int frameBytes = 3 * plan.slots()[plan.inputSlots()[0]].plane();
         ByteBuffer stage = inputStageHost[0].view();
         // absolute bulk puts of disjoint ranges: the buffer's position is never touched
         ParallelCopy.run(cams, frameBytes, 1, (c, from, length) -> {
-            RgbImage f = frames.get(c);
+            RgbInput f = frames.get(c);
             stage.put(c * frameBytes + from, f.rgb(), f.offset() + from, length);
         });
         controlHost.view().asFloatBuffer().put((int) (lookupTableOffset() / 4), frames.get(0).lookupTable());

@@ -20,9 +20,9 @@ import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.ChangeBasedEngine;
 import org.cbinfer.kernels.cb.DenseFallback;
-import org.cbinfer.kernels.cb.LayerMode;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.FrameStats;
+import org.cbinfer.kernels.cb.LayerMode;
 import org.cbinfer.kernels.cb.LayerStats;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.cb.Thresholds;
@@ -32,7 +32,7 @@ import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.GraphOptimizer;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.tensor.ImageTensors;
-import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.RgbInput;
 import org.cbinfer.kernels.tensor.Shapes;
 import org.cbinfer.kernels.tensor.Tensor;
 
@@ -187,7 +187,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public List<FrameResult> processImages(List<BackendStream> streams, List<RgbImage> images) {
+    public List<FrameResult> processImages(List<BackendStream> streams, List<RgbInput> images) {
         if (streams.size() != images.size()) {
             throw new IllegalArgumentException(streams.size() + " streams but " + images.size() + " frames");
         }
@@ -357,7 +357,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public List<Map<String, Tensor>> denseImages(List<RgbImage> images) {
+    public List<Map<String, Tensor>> denseImages(List<RgbInput> images) {
         return onDevice(() -> dense(Frames.ofImages(imageInput(), images)));
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.cbinfer.kernels.cpu.CpuPlan;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.tensor.ImageTensors;
-import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.RgbInput;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -16,14 +16,14 @@ import org.cbinfer.kernels.tensor.Tensor;
  */
 final class Frames {
     /** The frames of one micro-batch, as a runner uploads them: exactly one of the two lists is set. */
-    record Batch(List<float[][]> tensors, List<RgbImage> images) {}
+    record Batch(List<float[][]> tensors, List<RgbInput> images) {}
 
     private final Graph graph;
     private final List<Map<String, Tensor>> tensors;
-    private final List<RgbImage> images;
+    private final List<RgbInput> images;
     private final List<Map<String, int[]>> shapes;
 
-    private Frames(Graph graph, List<Map<String, Tensor>> tensors, List<RgbImage> images, List<Map<String, int[]>> shapes) {
+    private Frames(Graph graph, List<Map<String, Tensor>> tensors, List<RgbInput> images, List<Map<String, int[]>> shapes) {
         this.graph = graph;
         this.tensors = tensors;
         this.images = images;
@@ -38,9 +38,9 @@ final class Frames {
     }
 
     /** Image frames of the graph input {@code input}. */
-    static Frames ofImages(String input, List<RgbImage> images) {
+    static Frames ofImages(String input, List<RgbInput> images) {
         List<Map<String, int[]>> shapes = new ArrayList<>(images.size());
-        for (RgbImage f : images) shapes.add(Map.of(input, f.shape()));
+        for (RgbInput f : images) shapes.add(Map.of(input, f.shape()));
         return new Frames(null, null, images, shapes);
     }
 
@@ -68,7 +68,7 @@ final class Frames {
 
     Batch batch(List<Integer> indexes) {
         if (images != null) {
-            List<RgbImage> b = new ArrayList<>(indexes.size());
+            List<RgbInput> b = new ArrayList<>(indexes.size());
             for (int i : indexes) b.add(images.get(i));
             return new Batch(null, b);
         }

@@ -28,7 +28,7 @@ public final class ImageTensors {
 
     /** Interleaved RGB24 (row-major, 3 bytes a pixel) to a [1, 3, h, w] tensor. */
     public static Tensor fromRgb(byte[] rgb, int offset, int width, int height, Scale scale) {
-        float[] lut = new RgbImage(rgb, offset, width, height, scale).lookupTable();
+        float[] lut = new RgbInput(rgb, offset, width, height, scale).lookupTable();
         int hw = width * height;
         float[] out = new float[3 * hw];
         for (int p = 0, i = offset; p < hw; p++, i += 3) {

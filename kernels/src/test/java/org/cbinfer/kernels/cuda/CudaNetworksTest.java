@@ -32,7 +32,7 @@ import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.io.tfjs.GoldenFrames;
 import org.cbinfer.kernels.tensor.ImageTensors;
-import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.RgbInput;
 import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.kernels.testing.RandomGraphs;
 import org.cbinfer.testkit.TestData;
@@ -173,9 +173,9 @@ class CudaNetworksTest {
         try (Backend gpu = gpu(g, 0.02f, p)) {
             BackendStream fromImages = gpu.newStream(), fromTensors = gpu.newStream(), other = gpu.newStream();
             for (int t = 0; t < 4; t++) {
-                RgbImage pm1 = new RgbImage(rgb, t * frameBytes, w, h, ImageTensors.Scale.PM1);
+                RgbInput pm1 = new RgbInput(rgb, t * frameBytes, w, h, ImageTensors.Scale.PM1);
                 // a batch of two pixel scales runs as two groups; the PM1 camera must not notice
-                RgbImage unit = new RgbImage(rgb, (t + 5) * frameBytes, w, h, ImageTensors.Scale.UNIT);
+                RgbInput unit = new RgbInput(rgb, (t + 5) * frameBytes, w, h, ImageTensors.Scale.UNIT);
                 List<FrameResult> images = gpu.processImages(List.of(fromImages, other), List.of(pm1, unit));
                 FrameResult tensors = gpu.process(fromTensors, pm1.toTensor());
                 for (String k : tensors.outputs().keySet()) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -28,7 +29,7 @@ import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.graph.ModelException;
 import org.cbinfer.kernels.io.ModelFiles;
-import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.RgbInput;
 import org.cbinfer.operators.state.StateSnapshotSerializer;
 
 /**
@@ -55,6 +56,7 @@ import org.cbinfer.operators.state.StateSnapshotSerializer;
  * resource {@value DeviceAssignment#GPU_RESOURCE}, else {@link InferenceSettings#devices()}), logs the choice and
  * reports it as the gauge {@code gpuDevice}.
  */
+@PublicEvolving
 public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<InferenceOutput>
         implements OneInputStreamOperator<CameraFrame, InferenceOutput> {
     private static final long serialVersionUID = 2L;
@@ -180,7 +182,7 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
         batchGeneration++;
         List<Pending> accepted = new ArrayList<>();
         List<BackendStream> streams = new ArrayList<>();
-        List<RgbImage> inputs = new ArrayList<>();
+        List<RgbInput> inputs = new ArrayList<>();
         for (Pending p : pending) {
             setCurrentKey(p.key());
             CameraFrame f = p.frame();
@@ -194,9 +196,9 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
                 }
                 restart = true;   // the producer restarted its numbering
             }
-            RgbImage input;
+            RgbInput input;
             try {
-                input = new RgbImage(f.rgb(), 0, f.width(), f.height(), settings.scale());
+                input = new RgbInput(f.rgb(), 0, f.width(), f.height(), settings.scale());
             } catch (IllegalArgumentException e) {
                 reject(f, "bad frame: " + e.getMessage());
                 continue;
@@ -217,7 +219,7 @@ public final class ChangeBasedInferenceOperator extends AbstractStreamOperator<I
         evictOverBudget(inBatch);
     }
 
-    private void run(List<Pending> accepted, List<BackendStream> streams, List<RgbImage> inputs) throws Exception {
+    private void run(List<Pending> accepted, List<BackendStream> streams, List<RgbInput> inputs) throws Exception {
         List<FrameResult> results;
         try {
             results = backend.processImages(streams, inputs);

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 
 /**
@@ -22,6 +23,7 @@ import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
  * Several subtasks may share a GPU (the CUDA backend shares one context per device per process; each backend has
  * its own stream and memory pool). Pure logic: the operator passes what its runtime context gives.
  */
+@Internal
 public final class DeviceAssignment {
     /** The external resource name Flink's GPU plugin is configured under. */
     public static final String GPU_RESOURCE = "gpu";

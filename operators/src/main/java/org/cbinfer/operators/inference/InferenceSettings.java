@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.DenseFallback;
@@ -17,6 +18,7 @@ import org.cbinfer.kernels.tensor.ImageTensors;
  * state cache, micro-batching across cameras, and how often to report per-camera figures. Build with
  * {@link #builder()}.
  */
+@PublicEvolving
 public final class InferenceSettings implements Serializable {
     private static final long serialVersionUID = 4L;
 

@@ -1,11 +1,13 @@
 package org.cbinfer.operators.post;
 
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * The 17 COCO keypoints PoseNet predicts, in the order of its heatmap channels, and the part tree its
  * displacement fields follow.
  */
+@PublicEvolving
 public enum BodyPart {
     NOSE("nose"),
     LEFT_EYE("leftEye"),

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A per-pixel class map: {@code width x height} labels in row-major order, each in {@code 0 .. numClasses-1}
@@ -26,6 +27,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *
  * <p>The arrays are copied in and out, so a LabelMap is immutable.
  */
+@PublicEvolving
 public record LabelMap(int width, int height, int numClasses, short[] labels, long[] histogram) {
     /** Most classes a label map holds (labels are unsigned 16-bit). */
     public static final int MAX_CLASSES = 65536;

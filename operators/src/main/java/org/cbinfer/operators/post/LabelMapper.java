@@ -2,6 +2,7 @@ package org.cbinfer.operators.post;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -16,6 +17,7 @@ import org.cbinfer.kernels.tensor.Tensor;
  * </ul>
  * Instances are immutable and thread-safe.
  */
+@PublicEvolving
 public final class LabelMapper {
     private final boolean probabilities;
     private final double threshold;

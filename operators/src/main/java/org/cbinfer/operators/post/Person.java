@@ -2,11 +2,13 @@ package org.cbinfer.operators.post;
 
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One detected person: the pose score (0..1; see {@link PoseDecoder} for how it is computed) and all 17
  * keypoints, in {@link BodyPart} order ({@code keypoints().get(p.ordinal())} is part {@code p}).
  */
+@PublicEvolving
 public record Person(double score, List<Keypoint> keypoints) {
     public Person {
         if (!Double.isFinite(score)) throw new IllegalArgumentException("pose score is not finite: " + score);

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Multi-person pose decoding from PoseNet's heatmaps, offsets and displacement fields: the algorithm of
@@ -30,6 +31,7 @@ import java.util.PriorityQueue;
  * "Nearest cell" of a point is {@code round(p / stride)} per axis (halves up), clamped to the grid.
  * Instances are immutable and thread-safe.
  */
+@PublicEvolving
 public final class PoseDecoder {
     private static final int K = BodyPart.COUNT;
     private static final int EDGE_COUNT = BodyPart.EDGES.size();

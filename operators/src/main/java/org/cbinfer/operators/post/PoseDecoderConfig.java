@@ -1,5 +1,7 @@
 package org.cbinfer.operators.post;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * Parameters of {@link PoseDecoder}. Distances are in model-input pixels (before scaling to the frame), as in
  * TensorFlow.js PoseNet. {@link #defaults()} are PoseNet's defaults for multi-person decoding.
@@ -18,6 +20,7 @@ package org.cbinfer.operators.post;
  * @param minPoseScore        poses scoring below this are dropped from the result after decoding (they still
  *                            count for non-maximum suppression and towards maxDetections); 0 keeps every pose
  */
+@PublicEvolving
 public record PoseDecoderConfig(int outputStride, boolean heatmapLogits, double scoreThreshold, int localMaximumRadius,
         double nmsRadius, int maxDetections, int refineSteps, double minPoseScore) {
 

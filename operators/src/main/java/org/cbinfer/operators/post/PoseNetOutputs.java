@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
@@ -19,6 +20,7 @@ import org.cbinfer.kernels.tensor.Tensor;
  * </ul>
  * The constructor checks all of that and says what is wrong.
  */
+@PublicEvolving
 public record PoseNetOutputs(Tensor heatmap, Tensor offsets, Tensor displacementFwd, Tensor displacementBwd) {
     public static final int OFFSET_CHANNELS = 2 * BodyPart.COUNT;
     public static final int DISPLACEMENT_CHANNELS = 2 * 16;

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * The Result JSON (one object per frame, docs/architecture.md, "Contracts a user sees") and its post-processing parts:
@@ -32,6 +33,7 @@ import java.util.Objects;
  * 1e-4. The metadata and stats are set by the operator through the {@link Builder}; anything else can go in
  * with {@link Builder#field}.
  */
+@PublicEvolving
 public final class ResultJson {
     /** Shared, configured once; ObjectMapper is thread-safe for reading and writing. */
     public static final ObjectMapper MAPPER = new ObjectMapper();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -19,6 +20,7 @@ import org.cbinfer.kernels.cb.StateSnapshot;
  * has none and reads as all change-based). The format starts with its version so later layouts (fp16, dirty
  * tiles) can read what this one wrote.
  */
+@Internal
 public final class StateSnapshotSerializer extends TypeSerializerSingleton<StateSnapshot> {
     public static final StateSnapshotSerializer INSTANCE = new StateSnapshotSerializer();
     /** Version of the byte layout written by {@link #serialize}. */

@@ -1,20 +1,20 @@
 package org.cbinfer.job.cli.bench;
 
-import org.cbinfer.job.cli.Args;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeMap;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
+import org.cbinfer.job.cli.Args;
 import org.cbinfer.kernels.tensor.ImageTensors;
-import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.RgbInput;
 
 /**
  * Simulated static cameras from one video: camera {@code i} shows frames {@code from + i * spread + t} for
@@ -35,7 +35,7 @@ public final class CameraFrames implements Closeable {
     private final int steps;
     private final int cameras;
     private final int spread;
-    private final TreeMap<Long, RgbImage> cache = new TreeMap<>();
+    private final TreeMap<Long, RgbInput> cache = new TreeMap<>();
 
     /** Frames in order from the first one a camera shows. */
     private interface Decoder extends Closeable {
@@ -153,21 +153,21 @@ public final class CameraFrames implements Closeable {
      * The inputs of every camera at a step, in camera order. Steps must be asked in increasing order; frames no
      * camera needs any more are dropped.
      */
-    public List<RgbImage> step(int step) throws IOException {
+    public List<RgbInput> step(int step) throws IOException {
         if (step < 0 || step >= steps) throw new IllegalArgumentException("step " + step + " outside 0.." + (steps - 1));
         cache.headMap(sourceFrame(0, step)).clear();
-        List<RgbImage> inputs = new ArrayList<>(cameras);
+        List<RgbInput> inputs = new ArrayList<>(cameras);
         for (int c = 0; c < cameras; c++) inputs.add(frame(sourceFrame(c, step)));
         return inputs;
     }
 
-    private RgbImage frame(long index) throws IOException {
+    private RgbInput frame(long index) throws IOException {
         while (cache.isEmpty() || cache.lastKey() < index) {
             VideoFrame f = reader.read();
             if (f == null) throw new IOException(reader.source() + " ended before frame " + index);
-            cache.put(f.index(), new RgbImage(f.rgb(), 0, f.width(), f.height(), scale));
+            cache.put(f.index(), new RgbInput(f.rgb(), 0, f.width(), f.height(), scale));
         }
-        RgbImage t = cache.get(index);
+        RgbInput t = cache.get(index);
         if (t == null) throw new IOException(reader.source() + ": frame " + index + " was not decoded (have " + cache.firstKey() + ".." + cache.lastKey() + ")");
         return t;
     }

@@ -1,16 +1,16 @@
 package org.cbinfer.job.cli.bench;
 
-import org.cbinfer.job.cli.Args;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.cbinfer.job.cli.Args;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.FrameResult;
-import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.RgbInput;
 
 /**
  * Change-based inference of several cameras at once: one {@link BackendStream} per camera, each step one
@@ -39,7 +39,7 @@ final class ChangeBasedBench {
         try (CameraFrames video = s.frames(cameras, s.steps())) {
             spread = video.spread();
             for (int t = 0; t < s.steps(); t++) {
-                List<RgbImage> inputs = video.step(t);
+                List<RgbInput> inputs = video.step(t);
                 long t0 = System.nanoTime();
                 List<FrameResult> results = backend.processImages(streams, inputs);
                 double ms = (System.nanoTime() - t0) / 1e6;

@@ -10,7 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.cuda.CudaBackend;
-import org.cbinfer.kernels.tensor.RgbImage;
+import org.cbinfer.kernels.tensor.RgbInput;
 
 /**
  * Times {@link Backend#dense} on batches of consecutive video frames: per batch size, the wall time of one call
@@ -24,13 +24,13 @@ final class DenseBench {
 
     static ArrayNode run(BenchSettings s, Backend backend, GpuEnergy energy, PrintStream out) throws IOException {
         int largest = Collections.max(s.batches());
-        List<RgbImage> frames = new ArrayList<>();
+        List<RgbInput> frames = new ArrayList<>();
         try (CameraFrames video = s.frames(1, largest)) {
             for (int i = 0; i < largest; i++) frames.add(video.step(i).get(0));
         }
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
         for (int batch : s.batches()) {
-            List<RgbImage> inputs = frames.subList(0, batch);
+            List<RgbInput> inputs = frames.subList(0, batch);
             for (int i = 0; i < s.warmup(); i++) backend.denseImages(inputs);
             Samples t = new Samples();
             Samples device = new Samples();

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.testkit.TestData;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.Thresholds;
@@ -16,6 +15,7 @@ import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -13,11 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.cbinfer.job.Cli;
-import org.cbinfer.testkit.TestData;
 import org.cbinfer.kernels.cb.ChangeBasedEngine;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.GraphOptimizer;
 import org.cbinfer.kernels.io.ModelFiles;
+import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.replay;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,11 +32,13 @@ import org.cbinfer.connectors.frame.FrameCodec;
 import org.cbinfer.connectors.frame.FrameEncoding;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.RgbImage;
+import org.cbinfer.connectors.kafka.contract.FrameHeaders;
+import org.cbinfer.connectors.kafka.contract.KafkaFrames;
 import org.cbinfer.connectors.video.FrameReader;
 import org.cbinfer.connectors.video.RawVideo;
+import org.cbinfer.connectors.video.ReconnectingVideoReader;
 import org.cbinfer.connectors.video.VideoException;
 import org.cbinfer.connectors.video.VideoFrame;
-import org.cbinfer.connectors.video.ReconnectingVideoReader;
 import org.cbinfer.connectors.video.VideoReader;
 import org.cbinfer.connectors.video.VideoSource;
 
@@ -57,6 +60,7 @@ import org.cbinfer.connectors.video.VideoSource;
  * The producer is idempotent with {@code acks=all}, so a camera's frames are not reordered or
  * duplicated by retries.
  */
+@PublicEvolving
 public final class CameraReplay {
 
     /**

@@ -8,9 +8,9 @@ import java.util.Objects;
  * Backends take frames in this form so that the conversion happens where the network runs: the GPU backend
  * uploads the 3 bytes of a pixel instead of 12 and converts on the device, bit for bit as {@link #toTensor}.
  */
-public record RgbImage(byte[] rgb, int offset, int width, int height, ImageTensors.Scale scale) {
+public record RgbInput(byte[] rgb, int offset, int width, int height, ImageTensors.Scale scale) {
     /** @throws IllegalArgumentException if the buffer does not hold a non-empty {@code width x height} image */
-    public RgbImage {
+    public RgbInput {
         Objects.requireNonNull(rgb, "rgb");
         Objects.requireNonNull(scale, "scale");
         if (width <= 0 || height <= 0) throw new IllegalArgumentException("empty image " + width + "x" + height);

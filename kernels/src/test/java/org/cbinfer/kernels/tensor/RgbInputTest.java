@@ -18,7 +18,7 @@ import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.Test;
 
-class RgbImageTest {
+class RgbInputTest {
     private static final int W = 385, H = 385, FRAME = 3 * W * H;
 
     private static byte[] vtest() throws IOException {
@@ -28,7 +28,7 @@ class RgbImageTest {
     @Test
     void becomesTheTensorOfItsPixelsScaled() throws IOException {
         byte[] rgb = vtest();
-        RgbImage image = new RgbImage(rgb, 2 * FRAME, W, H, ImageTensors.Scale.PM1);
+        RgbInput image = new RgbInput(rgb, 2 * FRAME, W, H, ImageTensors.Scale.PM1);
         Tensor t = image.toTensor();
         assertArrayEquals(new int[] {1, 3, H, W}, t.shape());
         assertArrayEquals(image.shape(), t.shape());
@@ -42,10 +42,10 @@ class RgbImageTest {
     @Test
     void refusesBuffersThatDoNotHoldTheImage() {
         byte[] small = new byte[3 * 4 * 4];
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RgbImage(small, 3, 4, 4, ImageTensors.Scale.UNIT))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RgbInput(small, 3, 4, 4, ImageTensors.Scale.UNIT))
                 .getMessage().contains("does not hold a 4x4 image at offset 3"));
-        assertThrows(IllegalArgumentException.class, () -> new RgbImage(small, 0, 0, 4, ImageTensors.Scale.UNIT));
-        assertThrows(IllegalArgumentException.class, () -> new RgbImage(small, -1, 4, 4, ImageTensors.Scale.UNIT));
+        assertThrows(IllegalArgumentException.class, () -> new RgbInput(small, 0, 0, 4, ImageTensors.Scale.UNIT));
+        assertThrows(IllegalArgumentException.class, () -> new RgbInput(small, -1, 4, 4, ImageTensors.Scale.UNIT));
     }
 
     @Test
@@ -55,14 +55,14 @@ class RgbImageTest {
         try (Backend cpu = Backend.builder().graph(g).thresholds(Thresholds.uniform(0.02f)).build()) {
             BackendStream a = cpu.newStream(), b = cpu.newStream();
             for (int t = 0; t < 2; t++) {
-                RgbImage image = new RgbImage(rgb, t * FRAME, W, H, ImageTensors.Scale.PM1);
+                RgbInput image = new RgbInput(rgb, t * FRAME, W, H, ImageTensors.Scale.PM1);
                 FrameResult fromImage = cpu.processImages(List.of(a), List.of(image)).get(0);
                 FrameResult fromTensor = cpu.process(b, image.toTensor());
                 for (String k : fromTensor.outputs().keySet()) {
                     assertArrayEquals(fromTensor.outputs().get(k).data(), fromImage.outputs().get(k).data(), k);
                 }
             }
-            Map<String, Tensor> dense = cpu.denseImages(List.of(new RgbImage(rgb, 0, W, H, ImageTensors.Scale.PM1))).get(0);
+            Map<String, Tensor> dense = cpu.denseImages(List.of(new RgbInput(rgb, 0, W, H, ImageTensors.Scale.PM1))).get(0);
             assertEquals(cpu.graph().outputs().size(), dense.size());
         }
     }

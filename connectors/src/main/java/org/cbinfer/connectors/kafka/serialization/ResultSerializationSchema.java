@@ -1,8 +1,9 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.kafka.serialization;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * @param <T> the result type
  */
+@Internal
 public final class ResultSerializationSchema<T> implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 

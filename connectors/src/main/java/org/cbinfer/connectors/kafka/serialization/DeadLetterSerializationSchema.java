@@ -1,14 +1,16 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.kafka.serialization;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.cbinfer.connectors.frame.DeadLetter;
+import org.cbinfer.connectors.kafka.contract.FrameHeaders;
 
 /**
  * Dead letters to Kafka: the original key, value and headers unchanged, plus the headers
@@ -16,6 +18,7 @@ import org.cbinfer.connectors.frame.DeadLetter;
  * (JSON: problem, detail, reason, camera, topic, partition, offset, timestamp). The record timestamp is
  * the original one; the partition follows the original key (so a camera's dead letters stay in order).
  */
+@Internal
 public final class DeadLetterSerializationSchema implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();

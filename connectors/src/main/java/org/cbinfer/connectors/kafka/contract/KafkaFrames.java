@@ -1,4 +1,4 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.kafka.contract;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
@@ -30,6 +31,7 @@ import org.cbinfer.connectors.frame.SourcePosition;
  * producer records, and consumer records to frames or dead letters. Used by the Flink schemas and by
  * {@code cbinfer produce}. Stateless and thread-safe.
  */
+@PublicEvolving
 public final class KafkaFrames {
     private KafkaFrames() {}
 

@@ -1,9 +1,10 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.typeinfo;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -33,6 +34,7 @@ import org.cbinfer.connectors.frame.SourcePosition;
  * problem name, detail. An {@link Incoming} is a tag (0 frame, 1 dead letter) and then one of those.
  * A format change gets a new snapshot version.
  */
+@Internal
 public final class FrameTypes {
     public static final TypeInformation<FrameRecord> FRAME = new Info<>(FrameRecord.class, FrameRecordSerializer.INSTANCE);
     public static final TypeInformation<DeadLetter> DEAD_LETTER = new Info<>(DeadLetter.class, DeadLetterSerializer.INSTANCE);

@@ -1,4 +1,4 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.kafka.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -31,8 +31,11 @@ import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.Incoming;
 import org.cbinfer.connectors.frame.RgbImage;
 import org.cbinfer.connectors.frame.SourcePosition;
+import org.cbinfer.connectors.kafka.contract.FrameValidation;
+import org.cbinfer.connectors.kafka.serialization.DeadLetterSerializationSchema;
 import org.cbinfer.connectors.testing.Images;
 import org.cbinfer.connectors.testing.VtestFrames;
+import org.cbinfer.connectors.typeinfo.FrameTypes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

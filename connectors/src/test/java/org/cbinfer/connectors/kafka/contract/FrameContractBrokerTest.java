@@ -1,4 +1,4 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.kafka.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,8 +28,10 @@ import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.Incoming;
 import org.cbinfer.connectors.frame.RgbImage;
 import org.cbinfer.connectors.frame.SourcePosition;
-import org.cbinfer.testkit.KafkaBroker;
+import org.cbinfer.connectors.kafka.contract.FrameValidation;
+import org.cbinfer.connectors.kafka.serialization.DeadLetterSerializationSchema;
 import org.cbinfer.connectors.testing.VtestFrames;
+import org.cbinfer.testkit.KafkaBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,4 +1,6 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.kafka.contract;
+
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * The frame contract on Kafka (docs/architecture.md, "Contracts a user sees").
@@ -31,6 +33,7 @@ package org.cbinfer.connectors.kafka;
  * {@code detail}, {@code reason}, {@code camera}, {@code topic}, {@code partition}, {@code offset},
  * {@code timestamp}).
  */
+@PublicEvolving
 public final class FrameHeaders {
     /** The camera's frame number (decimal, from 0). */
     public static final String SEQUENCE = "sequence";

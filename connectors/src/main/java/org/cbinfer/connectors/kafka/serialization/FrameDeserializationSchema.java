@@ -1,6 +1,7 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.kafka.serialization;
 
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -9,6 +10,10 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cbinfer.connectors.frame.FrameLimits;
 import org.cbinfer.connectors.frame.Incoming;
+import org.cbinfer.connectors.kafka.contract.FrameHeaders;
+import org.cbinfer.connectors.kafka.contract.FrameValidation;
+import org.cbinfer.connectors.kafka.contract.KafkaFrames;
+import org.cbinfer.connectors.typeinfo.FrameTypes;
 
 /**
  * Kafka records to {@link Incoming}: a frame when the record keeps the {@link FrameHeaders contract},
@@ -17,6 +22,7 @@ import org.cbinfer.connectors.frame.Incoming;
  *
  * <p>Metrics (on the source's group): {@code framesRead}, {@code deadLetters}.
  */
+@Internal
 public final class FrameDeserializationSchema implements KafkaRecordDeserializationSchema<Incoming> {
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.kafka.contract;
+
+import org.apache.flink.annotation.PublicEvolving;
 
 /** How much a frame source checks of each record before handing it on as a frame. */
+@PublicEvolving
 public enum FrameValidation {
     /**
      * The contract only: key, headers, encoding, and for raw frames size limits and payload length.

@@ -1,4 +1,4 @@
-package org.cbinfer.connectors.kafka;
+package org.cbinfer.connectors.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,14 +23,15 @@ import org.cbinfer.connectors.frame.FrameLimits;
 import org.cbinfer.connectors.frame.FrameRecord;
 import org.cbinfer.connectors.frame.Incoming;
 import org.cbinfer.connectors.frame.RgbImage;
-import org.cbinfer.testkit.KafkaBroker;
+import org.cbinfer.connectors.kafka.contract.KafkaFrames;
 import org.cbinfer.connectors.testing.VtestFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
 import org.cbinfer.connectors.video.VideoSource;
-import org.junit.jupiter.api.io.TempDir;
+import org.cbinfer.testkit.KafkaBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The camera replay behind {@code cbinfer produce}, against the in-JVM broker with vtest.avi. */
 class CameraReplayTest {
