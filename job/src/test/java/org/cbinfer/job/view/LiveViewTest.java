@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The live view on real results: vtest.avi as 3 cameras through {@code produce}, the streaming job (real
  * PoseNet) on a local Flink cluster writing results, the view reading both topics; then headless Chromium
  * loads the page, the page reports the skeletons it drew, and a screenshot goes to
- * {@code docs/live-view.png}. Without chromium the test is skipped, unless {@code CBINFER_REQUIRE_TOOLS=1}
+ * {@code job/target/live-view.png} (the README's {@code docs/live-view.png} is a copy of one). Without chromium the test is skipped, unless {@code CBINFER_REQUIRE_TOOLS=1}
  * (set by .ci/run), where it fails.
  */
 class LiveViewTest {
@@ -106,7 +106,7 @@ class LiveViewTest {
             assertTrue(drawn[0] >= 3, "skeletons drawn: " + drawn[0]);
             assertEquals(3, drawn[1], "camera pictures drawn");
 
-            Path png = LocalCluster.home().resolve("docs/live-view.png");
+            Path png = LocalCluster.home().resolve("job/target/live-view.png");
             Files.createDirectories(png.getParent());
             browser(chromium, view.url(), budget, "--screenshot=" + png, "--window-size=1320,470", "--hide-scrollbars");
             assertTrue(Files.size(png) > 50_000, "screenshot " + png + " of " + Files.size(png) + " bytes");
