@@ -102,7 +102,16 @@ final class JobRuns {
         while (true) {
             Duration poll = producer == null ? timeout : Duration.ofSeconds(5);
             records = kafka.readAll(topic, expected, poll, true);
-            if (records.size() >= expected || System.nanoTime() > deadline) break;
+            if (records.size() >= expected) break;
+            if (System.nanoTime() > deadline) {
+                if (producer != null) {
+                    throw new AssertionError("job " + producer.getJobID() + " still "
+                            + producer.getJobStatus().get(30, TimeUnit.SECONDS) + " after " + timeout + " with "
+                            + records.size() + " of " + expected + " results committed on " + topic + "; threads: "
+                            + flinkThreads());
+                }
+                break;
+            }
             if (producer != null && producer.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState()) {
                 Throwable cause = producer.getJobExecutionResult().handle((r, e) -> e).get(30, TimeUnit.SECONDS);
                 throw new AssertionError("job " + producer.getJobID() + " ended with " + records.size() + " of "
@@ -118,6 +127,18 @@ final class JobRuns {
             byCamera.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), x -> new ArrayList<>()).add(j);
         }
         return byCamera;
+    }
+
+    /** What the job's task threads are doing, for a wait that timed out (a stall, not a slow machine). */
+    private static String flinkThreads() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            String name = thread.getName();
+            if (!(name.contains("(") && name.contains("/")) && !name.startsWith("Source") && !name.contains("Checkpoint")) return;
+            b.append("\n").append(name).append(" ").append(thread.getState());
+            for (int i = 0; i < Math.min(stack.length, 12); i++) b.append("\n    at ").append(stack[i]);
+        });
+        return b.toString();
     }
 
     /** Frame by frame: the same sequences in the same order (nothing lost or duplicated) and equal JSON. */
