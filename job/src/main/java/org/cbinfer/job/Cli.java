@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.cbinfer.job.cli.Args;
 import org.cbinfer.job.cli.BenchCommand;
-import org.cbinfer.job.cli.DemoCommand;
+import org.cbinfer.job.cli.EngineDemoCommand;
 import org.cbinfer.job.cli.InferCommand;
 import org.cbinfer.job.cli.InspectCommand;
 import org.cbinfer.job.cli.ProduceCommand;
@@ -14,7 +14,7 @@ import org.cbinfer.job.cli.TuneCommand;
 import org.cbinfer.job.cluster.ClusterCommand;
 import org.cbinfer.job.cluster.SubmitCommand;
 import org.cbinfer.job.demo.CompareResultsCommand;
-import org.cbinfer.job.demo.EmbeddedDemoCommand;
+import org.cbinfer.job.demo.DemoCommand;
 import org.cbinfer.job.stream.StreamingJob;
 import org.cbinfer.job.view.ViewCommand;
 import org.cbinfer.kernels.graph.ModelException;
@@ -61,8 +61,8 @@ public final class Cli {
         }
         String usage = switch (command) {
             case "bench" -> BenchCommand.USAGE;
-            case "demo" -> EmbeddedDemoCommand.USAGE;
-            case "engine-demo" -> DemoCommand.USAGE;
+            case "demo" -> DemoCommand.USAGE;
+            case "engine-demo" -> EngineDemoCommand.USAGE;
             case "infer" -> InferCommand.USAGE;
             case "inspect" -> InspectCommand.USAGE;
             case "job" -> StreamingJob.USAGE;
@@ -86,8 +86,8 @@ public final class Cli {
         try {
             return switch (command) {
                 case "bench" -> BenchCommand.run(rest, out);
-                case "demo" -> EmbeddedDemoCommand.run(rest, out);
-                case "engine-demo" -> DemoCommand.run(rest, out);
+                case "demo" -> DemoCommand.run(rest, out);
+                case "engine-demo" -> EngineDemoCommand.run(rest, out);
                 case "infer" -> InferCommand.run(rest, out);
                 case "produce" -> ProduceCommand.run(rest, out);
                 case "cluster" -> ClusterCommand.run(rest, out);

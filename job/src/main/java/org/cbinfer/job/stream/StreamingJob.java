@@ -136,7 +136,7 @@ public final class StreamingJob {
 
         FrameStreams split = FrameStreams.split(in);
         split.frames().uid("split-frames");
-        SingleOutputStreamOperator<CameraFrame> cameraFrames = CameraFrames.decode(split.frames(), FrameLimits.DEFAULT);
+        SingleOutputStreamOperator<CameraFrame> cameraFrames = CameraFrameConversions.decode(split.frames(), FrameLimits.DEFAULT);
 
         InferenceSettings settings = InferenceSettings.builder()
                 .model(Path.of(config.model.path).toAbsolutePath().toString())
@@ -154,7 +154,7 @@ public final class StreamingJob {
                         new ChangeBasedInferenceOperator(settings))
                 .uid("change-based-inference");
         DataStream<DeadLetter> rejected = inferred.getSideOutput(ChangeBasedInferenceOperator.REJECTED)
-                .map(CameraFrames::toDeadLetter)
+                .map(CameraFrameConversions::toDeadLetter)
                 .returns(FrameTypes.DEAD_LETTER)
                 .name("rejected-to-dead-letters").uid("rejected-to-dead-letters");
 

@@ -73,7 +73,7 @@ public record BenchSettings(BenchModel model, int width, int height, BackendBuil
     }
 
     /** The cameras' frames: {@code cameras} cameras over this benchmark's frame range. */
-    public CameraFrames frames(int cameras, int stepsPerCamera) throws java.io.IOException {
-        return CameraFrames.open(video, width, height, model.scale(), from, stepsPerCamera, cameras, spread);
+    public SimulatedCameras frames(int cameras, int stepsPerCamera) throws java.io.IOException {
+        return SimulatedCameras.open(video, width, height, model.scale(), from, stepsPerCamera, cameras, spread);
     }
 }

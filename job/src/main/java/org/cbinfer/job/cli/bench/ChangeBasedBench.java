@@ -36,7 +36,7 @@ final class ChangeBasedBench {
         GpuEnergy.Window window = null;
         long energyFrames = 0;
         long denseChecks = 0;
-        try (CameraFrames video = s.frames(cameras, s.steps())) {
+        try (SimulatedCameras video = s.frames(cameras, s.steps())) {
             spread = video.spread();
             for (int t = 0; t < s.steps(); t++) {
                 List<RgbImage> inputs = video.step(t);

@@ -21,7 +21,7 @@ import org.cbinfer.operators.inference.DeviceAssignment;
  * prints the summary. Flink's and Kafka's logs go to {@code cbinfer.log} in the run directory.
  * {@code demo --engine-only} is the engine-only demo ({@code engine-demo}).
  */
-public final class EmbeddedDemoCommand {
+public final class DemoCommand {
     public static final String USAGE = String.join("\n",
             "demo [--cameras N] [--frames N] [--size WxH] [--threshold T | --thresholds FILE] [--port P] [--fps F]",
             "     [--progress SECONDS] [--out DIR] [--backend cpu|cuda|auto] [--precision fp32|tf32|fp16] [--devices LIST]",
@@ -48,7 +48,7 @@ public final class EmbeddedDemoCommand {
             "                instead of decoding vtest.avi (no FFmpeg needed; 10 fps unless --fps)",
             "demo --engine-only [engine demo options]   (same as 'engine-demo': the engine alone, no Kafka/Flink)");
 
-    private EmbeddedDemoCommand() {}
+    private DemoCommand() {}
 
     private static Path runDir(String out) {
         if (out != null) return Path.of(out).toAbsolutePath();

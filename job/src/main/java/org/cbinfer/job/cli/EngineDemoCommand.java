@@ -22,10 +22,10 @@ import org.cbinfer.kernels.tensor.Tensor;
  * change-based outputs are from it (max error over all outputs, and in how many heatmap channels,
  * i.e. keypoints, the arg-max cell is the same).
  */
-public final class DemoCommand {
+public final class EngineDemoCommand {
     public static final String USAGE = "engine-demo (or demo --engine-only) [--frames N] [--size WxH] [--threshold T] [--model PATH] [--video FILE] [--check-every K]";
 
-    private DemoCommand() {}
+    private EngineDemoCommand() {}
 
     public static int run(List<String> argv, PrintStream out) throws Exception {
         Args args = Args.parse(argv, Set.of("frames", "size", "threshold", "model", "video", "check-every", "start"), Set.of());
