@@ -1,6 +1,6 @@
 package org.cbinfer.job.cli.bench;
 
-import org.cbinfer.job.cli.Args;
+import org.cbinfer.job.cli.UsageException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -24,7 +24,7 @@ final class ChangeBasedBench {
 
     static ObjectNode run(BenchSettings s, Backend backend, int cameras, GpuEnergy energy, PrintStream out) throws IOException {
         if (s.steps() <= s.warmup()) {
-            throw new Args.UsageException(s.steps() + " frames per camera leave none to time after " + s.warmup() + " warm-up frames");
+            throw new UsageException(s.steps() + " frames per camera leave none to time after " + s.warmup() + " warm-up frames");
         }
         List<BackendStream> streams = new ArrayList<>();
         for (int c = 0; c < cameras; c++) streams.add(backend.newStream());

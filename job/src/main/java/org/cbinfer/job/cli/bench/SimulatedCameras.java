@@ -1,6 +1,6 @@
 package org.cbinfer.job.cli.bench;
 
-import org.cbinfer.job.cli.Args;
+import org.cbinfer.job.cli.UsageException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -77,7 +77,7 @@ public final class SimulatedCameras implements Closeable {
         }
         long last = from + (long) (cameras - 1) * spread + steps;
         if (length >= 0 && last > length) {
-            throw new Args.UsageException(String.format("%s has %d frames: %d cameras %d frames apart showing %d frames "
+            throw new UsageException(String.format("%s has %d frames: %d cameras %d frames apart showing %d frames "
                     + "from %d need %d; use fewer frames or cameras", video, length, cameras, spread, steps, from, last));
         }
         Decoder decoder = raw ? rawFrames(video, width, height, from) : decoded(video, width, height, from, last);
