@@ -32,6 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "cbinfer", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         synopsisSubcommandLabel = "COMMAND",
         header = "CBinfer: change-based CNN inference for many live cameras, on Apache Flink.",
+        description = "The engine alone: inspect, infer, engine-demo, bench, tune, tradeoff. The streaming job: demo (all in"
+                + " this process), job, cluster and submit; produce feeds it cameras, view and compare-results show its results.",
         footer = {"%nRun 'bin/cbinfer COMMAND --help' for a command's options and their defaults.",
                 "'bin/cbinfer fetch-data' fetches the sample data (bin/fetch-data; the launcher runs it without Java)."},
         exitCodeListHeading = "%nExit codes:%n",

@@ -38,7 +38,12 @@ final class CliErrors {
             e = new UnmatchedArgumentException(e.getCommandLine(), unknown);
         }
         // picocli starts some messages (argument groups') with "Error: " of its own
-        return usageError(e.getMessage().replaceFirst("^Error: ", ""), e.getCommandLine(), e);
+        String message = e.getMessage().replaceFirst("^Error: ", "");
+        if (e instanceof UnmatchedArgumentException u && !u.getCommandLine().getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            message = "unknown command '" + u.getUnmatched().get(0) + "'";
+        }
+        return usageError(message, e.getCommandLine(), e);
     }
 
     /** The command threw. */

@@ -131,7 +131,11 @@ class CliTest {
         assertEquals(2, badValue.code);
         assertTrue(badValue.err.startsWith("error: Invalid value for option '--size': expected WIDTHxHEIGHT"), badValue.err);
 
-        for (String[] argv : new String[][] {{}, {"bogus"}, {"cluster"}, {"cluster", "restart"}}) {
+        Result command = run("bogus");
+        assertEquals(2, command.code);
+        assertTrue(command.err.startsWith("error: unknown command 'bogus'"), command.err);
+
+        for (String[] argv : new String[][] {{}, {"cluster"}, {"cluster", "restart"}}) {
             Result r = run(argv);
             assertEquals(2, r.code, List.of(argv) + ": " + r.err);
             assertTrue(r.err.startsWith("error: ") && r.err.contains("Usage: cbinfer"), r.err);
