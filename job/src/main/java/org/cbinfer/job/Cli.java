@@ -1,45 +1,49 @@
 package org.cbinfer.job;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
-import org.cbinfer.job.cli.Args;
 import org.cbinfer.job.cli.BenchCommand;
-import org.cbinfer.job.cli.DemoCommand;
+import org.cbinfer.job.cli.EngineDemoCommand;
 import org.cbinfer.job.cli.InferCommand;
 import org.cbinfer.job.cli.InspectCommand;
+import org.cbinfer.job.cli.OptionTypes;
 import org.cbinfer.job.cli.ProduceCommand;
 import org.cbinfer.job.cli.TradeoffCommand;
 import org.cbinfer.job.cli.TuneCommand;
 import org.cbinfer.job.cluster.ClusterCommand;
 import org.cbinfer.job.cluster.SubmitCommand;
 import org.cbinfer.job.demo.CompareResultsCommand;
-import org.cbinfer.job.demo.EmbeddedDemoCommand;
-import org.cbinfer.job.stream.StreamingJob;
+import org.cbinfer.job.demo.DemoCommand;
+import org.cbinfer.job.stream.JobCommand;
 import org.cbinfer.job.view.ViewCommand;
-import org.cbinfer.kernels.graph.ModelException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Entry point of {@code bin/cbinfer}: dispatches to the commands. */
+/**
+ * Entry point of {@code bin/cbinfer}: the top-level command, whose subcommands are the project's commands. picocli
+ * reads every command line from the commands' annotated options and writes their help from the same annotations, so
+ * that help and parsing cannot drift apart; this class wires the commands to the output streams, and {@link CliErrors}
+ * turns what goes wrong into one line and an exit code.
+ */
+@Command(name = "cbinfer", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+        synopsisSubcommandLabel = "COMMAND",
+        header = "CBinfer: change-based CNN inference for many live cameras, on Apache Flink.",
+        description = "The engine alone: inspect, infer, engine-demo, bench, tune, tradeoff. The streaming job: demo (all in"
+                + " this process), job, cluster and submit; produce feeds it cameras, view and compare-results show its results.",
+        footer = {"%nRun 'bin/cbinfer COMMAND --help' for a command's options and their defaults.",
+                "'bin/cbinfer fetch-data' fetches the sample data (bin/fetch-data; the launcher runs it without Java)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:the command failed: 'error: <why>' ('model error: <why>' for a model that cannot be run) on stderr;"
+                        + " compare-results: the runs disagree beyond the tolerances",
+                "2:wrong command line ('error: <why>' and the command's usage), or a job configuration or model that the"
+                        + " job cannot use ('error: <why>')"})
 public final class Cli {
-    private static final String USAGE = String.join("\n",
-            "usage: bin/cbinfer <command> [options]",
-            "commands:",
-            "  bench     time a backend dense and change-based with many cameras; export for the PyTorch peer",
-            "  demo      embedded: Kafka + Flink (dashboard :8081) in process, cameras replaying the sample video",
-            "            through the streaming job with PoseNet, per-camera progress and a summary",
-            "  engine-demo  the engine alone on the sample video: change-based PoseNet vs dense, live figures",
-            "  infer     run a model over video or raw frames, write outputs, manifest.json, stats.json",
-            "  inspect   print a model's layer table (op, shapes, weights, MACs)",
-            "  job       the streaming job: Kafka frames -> change-based inference -> Kafka results",
-            "  produce   replay videos as cameras to a Kafka topic (the frames the job reads)",
-            "  tune      tune per-layer thresholds on video frames against the dense model (no labels needed)",
-            "  tradeoff  error vs speed-up of thresholds scaled by 0..2: CSV and PNG plots",
-            "  compare-results  how far two demo runs' PoseNet results agree (pairs by camera and sequence)",
-            "  cluster   start|stop|status a local Flink session cluster + Kafka broker; stop-job with a savepoint",
-            "  submit    submit the job jar to a Flink cluster (REST), optionally from a savepoint",
-            "  view      live view (web page): each camera's latest frame with skeletons and figures, from Kafka",
-            "run 'bin/cbinfer <command> --help' for a command's options");
-
     private Cli() {}
 
     public static void main(String[] argv) {
@@ -47,67 +51,53 @@ public final class Cli {
         System.exit(run(Arrays.asList(argv), System.out, System.err));
     }
 
-    /** Runs a command; returns the process exit code (0 ok, 1 failure, 2 wrong command line). */
+    /**
+     * Runs a command line (without the program name); returns the process's exit code: 0 ok, 1 the command failed,
+     * 2 a wrong command line or an unusable job configuration.
+     */
     public static int run(List<String> argv, PrintStream out, PrintStream err) {
-        if (argv.isEmpty() || argv.get(0).equals("--help") || argv.get(0).equals("help")) {
-            out.println(USAGE);
-            return argv.isEmpty() ? 2 : 0;
-        }
-        String command = argv.get(0);
-        List<String> rest = argv.subList(1, argv.size());
-        if (command.equals("demo") && rest.contains("--engine-only")) {
-            command = "engine-demo";
-            rest = rest.stream().filter(a -> !a.equals("--engine-only")).toList();
-        }
-        String usage = switch (command) {
-            case "bench" -> BenchCommand.USAGE;
-            case "demo" -> EmbeddedDemoCommand.USAGE;
-            case "engine-demo" -> DemoCommand.USAGE;
-            case "infer" -> InferCommand.USAGE;
-            case "inspect" -> InspectCommand.USAGE;
-            case "job" -> StreamingJob.USAGE;
-            case "produce" -> ProduceCommand.USAGE;
-            case "tune" -> TuneCommand.USAGE;
-            case "tradeoff" -> TradeoffCommand.USAGE;
-            case "cluster" -> ClusterCommand.USAGE;
-            case "compare-results" -> CompareResultsCommand.USAGE;
-            case "submit" -> SubmitCommand.USAGE;
-            case "view" -> ViewCommand.USAGE;
-            default -> null;
-        };
-        if (usage == null) {
-            err.println("unknown command '" + command + "'\n" + USAGE);
-            return 2;
-        }
-        if (rest.contains("--help")) {
-            out.println("usage: bin/cbinfer " + usage);
-            return 0;
-        }
+        CommandLine cli = commandLine(out, err);
         try {
-            return switch (command) {
-                case "bench" -> BenchCommand.run(rest, out);
-                case "demo" -> EmbeddedDemoCommand.run(rest, out);
-                case "engine-demo" -> DemoCommand.run(rest, out);
-                case "infer" -> InferCommand.run(rest, out);
-                case "produce" -> ProduceCommand.run(rest, out);
-                case "cluster" -> ClusterCommand.run(rest, out);
-                case "compare-results" -> CompareResultsCommand.run(rest, out);
-                case "submit" -> SubmitCommand.run(rest, out);
-                case "view" -> ViewCommand.run(rest, out);
-                case "job" -> StreamingJob.run(rest, out);
-                case "tune" -> TuneCommand.run(rest, out);
-                case "tradeoff" -> TradeoffCommand.run(rest, out);
-                default -> InspectCommand.run(rest, out);
-            };
-        } catch (Args.UsageException e) {
-            err.println("error: " + e.getMessage() + "\nusage: bin/cbinfer " + usage);
-            return 2;
-        } catch (ModelException e) {
-            err.println("model error: " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            err.println("error: " + e);
-            return 1;
+            return cli.execute(DemoCommand.engineOnlyAsEngineDemo(argv).toArray(String[]::new));
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
         }
+    }
+
+    /** Every command, printing to {@code out}; help and version to {@code out}, errors to {@code err}. */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new Cli());
+        for (Object command : List.of(new BenchCommand(out), new DemoCommand(out), new EngineDemoCommand(out),
+                new InferCommand(out), new InspectCommand(out), new JobCommand(out), new ProduceCommand(out),
+                new TuneCommand(out), new TradeoffCommand(out), new CompareResultsCommand(out), new ClusterCommand(out),
+                new SubmitCommand(out), new ViewCommand(out), new HelpCommand())) {
+            cli.addSubcommand(command);
+        }
+        standardOptions(cli);
+        CliErrors errors = new CliErrors(err);
+        // the settings below reach every subcommand added so far
+        return OptionTypes.register(cli)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                // '@file' is a plain value ('--video @cam' stays a name), as it always was
+                .setExpandAtFiles(false)
+                // the last of a repeated option wins, as it always did: scripts append overrides to their defaults
+                .setOverwrittenOptionsAllowed(true)
+                .setUsageHelpAutoWidth(true)
+                .setParameterExceptionHandler(errors::wrongCommandLine)
+                .setExecutionExceptionHandler(errors::failed);
+    }
+
+    /** --help and --version on every command; every help laid out alike, options in the order they are declared. */
+    private static void standardOptions(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        if (!spec.helpCommand()) {
+            spec.mixinStandardHelpOptions(true);
+            spec.versionProvider(new CliVersion());
+            spec.usageMessage().sortOptions(false).synopsisHeading("%nUsage: ").descriptionHeading("%n")
+                    .parameterListHeading("%nParameters:%n").optionListHeading("%nOptions:%n").commandListHeading("%nCommands:%n");
+        }
+        command.getSubcommands().values().forEach(Cli::standardOptions);
     }
 }

@@ -1,7 +1,6 @@
 package org.cbinfer.job.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,156 +8,191 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.cbinfer.job.cli.bench.BenchModel;
 import org.cbinfer.job.cli.bench.BenchRunner;
 import org.cbinfer.job.cli.bench.BenchSettings;
-import org.cbinfer.kernels.backend.BackendBuilder;
-import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.Thresholds;
+import org.cbinfer.kernels.tensor.ImageTensors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench}: times a backend dense and change-based on the sample video with many cameras, and exports the
  * network for the PyTorch/cuDNN peer, so that both are measured in one run on the GPU machine (issue 4, item 7).
  * Prints a table and writes every figure as JSON ({@code --out}).
  */
-public final class BenchCommand {
-    public static final String USAGE = String.join("\n",
-            "bench --model scenelabel|openpose2|FILE [--size WxH] [--scale pm1|unit|raw]",
-            "        [--backend cpu|cuda|auto] [--device N] [--precision fp32|tf32|fp16] [--mode dense,cb]",
-            "        [--threshold T[,T...] | --thresholds FILE] [--video FILE|FRAMES.rgb] [--frames A:B] [--cameras 1,8,32,128]",
-            "        [--spread N] [--batch 1,8,32] [--warmup N] [--iters N] [--check-every K] [--fallback none,measure]",
-            "        [--probe-every N] [--fallback-out FILE]",
-            "        [--out FILE.json] [--power FILE.png] [--export DIR]",
-            "  --size       input size (default: the reference network's published size; files: their declared size)",
-            "  --scale      pixel scaling; reference networks default to theirs (unit), files need it (PoseNet: pm1)",
-            "  --mode       what to time: dense (Backend.dense at each --batch), cb (change-based, each threshold, each",
-            "               --cameras count); default dense,cb, or nothing when --export is given alone",
-            "  --video      the cameras' video (default: the sample vtest.avi), or a .rgb file of raw RGB24 frames",
-            "               already at --size, back to back from video frame 0 (bench/device-run.sh decodes with OpenCV)",
-            "  --frames     frames of camera 0 (default 0:200); camera i starts i*--spread frames later",
-            "               (default spread: evenly over the video)",
-            "  --warmup     change-based steps and dense calls not timed (default 3; the keyframe is one)",
-            "  --iters      timed dense calls per batch size (default 20)",
-            "  --check-every  compare camera 0 with a dense pass every K timed steps (default 10)",
-            "  --fallback   per-layer dense fallbacks to run change-based with, each a run (default none): none,",
-            "               measure (break-even fractions timed on the GPU for each camera count), a fraction for",
-            "               every layer, or a fallback file {\"default\": 1, \"probeEvery\": 16, \"layers\": {...}}",
-            "  --probe-every  frames between the fallback's probes for measure and fraction fallbacks (default 16)",
-            "  --fallback-out  write the break-even fractions measured for the first --cameras count to FILE (a",
-            "               fallback file for backend.fallback)",
-            "  --power      plot the GPU's power over the run, a marker per timed part, to FILE.png (NVML; the",
-            "               joules per frame are reported whenever the backend is a GPU whose energy NVML reads)",
-            "  --export     write graph.json, weights.f32 and a reference frame with our CPU outputs for",
-            "               bench/peers/pytorch_dense.py");
+@Command(name = "bench", header = "Time a backend dense and change-based with many cameras; export for the PyTorch peer.",
+        description = {
+        "Time a backend dense and change-based on the sample video with many cameras, and export the network for the"
+                + " PyTorch/cuDNN peer (bench/peers/pytorch_dense.py), so that both are measured in one run on the GPU machine."
+                + " Prints a table; --out writes every figure as JSON."})
+public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final PrintStream out;
 
-    private BenchCommand() {}
+    @Spec
+    private CommandSpec spec;
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("model", "size", "scale", "backend", "device", "precision", "mode", "threshold",
-                "thresholds", "video", "frames", "cameras", "spread", "batch", "warmup", "iters", "check-every", "out",
-                "export", "fallback", "probe-every", "fallback-out", "power"), Set.of());
-        BenchModel model = BenchModel.resolve(args.require("model"), args.get("scale", null));
-        int[] size = args.size("size");
-        int width = size != null ? size[0] : model.defaultWidth();
-        int height = size != null ? size[1] : model.defaultHeight();
-        if (width <= 0 || height <= 0) throw new Args.UsageException(model.name() + " accepts any input size: give --size WxH");
+    @Option(names = "--model", required = true, paramLabel = "scenelabel|openpose2|FILE",
+            description = "a reference network by name, or a model file (TensorFlow.js model.json or .onnx)")
+    private String model;
+
+    @Option(names = "--size", paramLabel = "WxH",
+            description = "input size (default: the reference network's published size; a file: its declared size)")
+    private ImageSize size;
+
+    @Option(names = "--scale", paramLabel = "pm1|unit|raw",
+            description = "pixel scaling (default: a reference network's own, unit; required with a file, PoseNet: pm1)")
+    private ImageTensors.Scale scale;
+
+    @Mixin
+    private BackendOptions backend;
+
+    @Option(names = "--device", paramLabel = "N", defaultValue = "0", description = "CUDA device index (default: ${DEFAULT-VALUE})")
+    private int device;
+
+    @Option(names = "--mode", paramLabel = "MODE", split = OptionTypes.LIST, splitSynopsisLabel = ",",
+            description = "what to time, dense and/or cb: dense (Backend.dense at each --batch), cb (change-based, each threshold, each --cameras"
+                    + " count) (default: dense,cb; nothing when --export is given alone)")
+    private List<String> modes;
+
+    @Option(names = "--threshold", paramLabel = "T", split = OptionTypes.LIST, splitSynopsisLabel = ",",
+            description = "change-based runs with these uniform thresholds, each a run (default: 0)")
+    private List<Float> threshold;
+
+    @Option(names = "--thresholds", paramLabel = "FILE", description = "a per-layer thresholds file instead (default: the uniform --threshold)")
+    private Path thresholdsFile;
+
+    @Option(names = "--video", paramLabel = "FILE|FRAMES.rgb",
+            description = "the cameras' video, or a .rgb file of raw RGB24 frames already at --size, back to back from video"
+                    + " frame 0 (bench/device-run.sh decodes with OpenCV) (default: the sample data's video/vtest.avi)")
+    private Path video;
+
+    @Option(names = "--frames", paramLabel = "A:B", defaultValue = "0:200",
+            description = "frames of camera 0; camera i starts i*--spread frames later (default: ${DEFAULT-VALUE})")
+    private FrameRange frames;
+
+    @Option(names = "--cameras", paramLabel = "N", split = OptionTypes.LIST, splitSynopsisLabel = ",", defaultValue = "1,8,32,128",
+            description = "camera counts the change-based runs are timed with (default: ${DEFAULT-VALUE})")
+    private List<Integer> cameras;
+
+    @Option(names = "--spread", paramLabel = "N", description = "frames between the cameras' start offsets (default: evenly over the video)")
+    private int spread = -1;
+
+    @Option(names = "--batch", paramLabel = "N", split = OptionTypes.LIST, splitSynopsisLabel = ",", defaultValue = "1,8,32",
+            description = "batch sizes of the dense timings (default: ${DEFAULT-VALUE})")
+    private List<Integer> batches;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
+            description = "change-based steps and dense calls not timed; the keyframe is one (default: ${DEFAULT-VALUE})")
+    private int warmup;
+
+    @Option(names = "--iters", paramLabel = "N", defaultValue = "20", description = "timed dense calls per batch size (default: ${DEFAULT-VALUE})")
+    private int iterations;
+
+    @Option(names = "--check-every", paramLabel = "K", defaultValue = "10",
+            description = "compare camera 0 with a dense pass every K timed steps (default: ${DEFAULT-VALUE})")
+    private int checkEvery;
+
+    @Option(names = "--fallback", paramLabel = "SPEC", split = OptionTypes.LIST, splitSynopsisLabel = ",", defaultValue = "none",
+            description = "per-layer dense fallbacks to run change-based with, each a run: none, measure (break-even fractions"
+                    + " timed on the GPU for each camera count), a fraction for every layer, or a fallback file {\"default\": 1,"
+                    + " \"probeEvery\": 16, \"layers\": {...}} (default: ${DEFAULT-VALUE})")
+    private List<String> fallbacks;
+
+    @Option(names = "--probe-every", paramLabel = "N", defaultValue = "" + DenseFallback.DEFAULT_PROBE_EVERY,
+            description = "frames between the fallback's probes, for measure and fraction fallbacks (default: ${DEFAULT-VALUE})")
+    private int probeEvery;
+
+    @Option(names = "--fallback-out", paramLabel = "FILE",
+            description = "write the break-even fractions measured for the first --cameras count to FILE, a fallback file for"
+                    + " backend.fallback (needs --fallback measure; default: not written)")
+    private Path fallbackOut;
+
+    @Option(names = "--out", paramLabel = "FILE.json", description = "write every figure as JSON (default: the table only)")
+    private Path json;
+
+    @Option(names = "--power", paramLabel = "FILE.png",
+            description = "plot the GPU's power over the run, a marker per timed part (NVML; joules per frame are reported"
+                    + " whenever the GPU's energy counter reads) (default: no plot)")
+    private Path power;
+
+    @Option(names = "--export", paramLabel = "DIR",
+            description = "write graph.json, weights.f32 and a reference frame with our CPU outputs for"
+                    + " bench/peers/pytorch_dense.py (default: no export)")
+    private Path export;
+
+    public BenchCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        BenchModel model = BenchModel.resolve(this.model, scale);
+        int width = size != null ? size.width() : model.defaultWidth();
+        int height = size != null ? size.height() : model.defaultHeight();
+        if (width <= 0 || height <= 0) throw new UsageException(model.name() + " accepts any input size: give --size WxH");
         model.inputShape(width, height);
-        long[] range = args.range("frames");
-        long from = range == null ? 0 : range[0];
-        int steps = (int) (range == null ? 200 : range[1] - range[0]);
-        List<String> modes = csv(args.get("mode", args.has("export") ? "" : "dense,cb"));
+        List<String> modes = this.modes != null ? this.modes : export != null ? List.of() : List.of("dense", "cb");
         for (String m : modes) {
-            if (!m.equals("dense") && !m.equals("cb")) throw new Args.UsageException("--mode lists dense and/or cb, got " + m);
+            if (!m.equals("dense") && !m.equals("cb")) throw new UsageException("--mode lists dense and/or cb, got " + m);
         }
-        BenchSettings s = new BenchSettings(model, width, height, kind(args), args.intValue("device", 0), precision(args),
-                Path.of(args.get("video", DataPaths.resolve("video/vtest.avi").toString())), from, steps,
-                args.intValue("spread", -1), positiveInts(args, "cameras", "1,8,32,128"), positiveInts(args, "batch", "1,8,32"),
-                nonNegative(args, "warmup", 3), positive(args, "iters", 20), positive(args, "check-every", 10),
-                csv(args.get("fallback", "none")), positive(args, "probe-every", DenseFallback.DEFAULT_PROBE_EVERY),
-                args.has("fallback-out") ? Path.of(args.require("fallback-out")) : null);
+        BenchSettings s = new BenchSettings(model, width, height, backend.kind(), device, backend.precision(),
+                video != null ? video : DataPaths.resolve("video/vtest.avi"), frames.from(), (int) frames.count(), spread,
+                positive("--cameras", cameras), positive("--batch", batches), nonNegative("--warmup", warmup),
+                positive("--iters", iterations), positive("--check-every", checkEvery), fallbacks,
+                positive("--probe-every", probeEvery), fallbackOut);
         if (s.fallbackOut() != null && !s.fallbacks().contains("measure")) {
-            throw new Args.UsageException("--fallback-out needs --fallback measure");
+            throw new UsageException("--fallback-out needs --fallback measure");
         }
 
-        if (args.has("export")) new BenchRunner(s, out).export(Path.of(args.require("export")));
+        if (export != null) new BenchRunner(s, out).export(export);
         if (modes.isEmpty()) return 0;
 
         ObjectNode root = JSON.createObjectNode();
-        root.put("command", "bench " + String.join(" ", argv));
+        root.put("command", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         root.put("date", Instant.now().toString());
-        ObjectNode results = new BenchRunner(s, out).run(modes.contains("dense"), modes.contains("cb") ? thresholds(args) : List.of(),
-                args.has("power") ? Path.of(args.require("power")) : null);
+        ObjectNode results = new BenchRunner(s, out).run(modes.contains("dense"), modes.contains("cb") ? thresholds() : List.of(), power);
         root.setAll(results);
-        if (args.has("out")) {
-            Path file = Path.of(args.require("out"));
-            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
-            out.println("wrote " + file);
+        if (json != null) {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
+            out.println("wrote " + json);
         }
         return 0;
     }
 
-    private static BackendBuilder.Kind kind(Args args) {
-        try {
-            return BackendBuilder.Kind.parse(args.get("backend", "cpu"));
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
-    }
-
-    private static Precision precision(Args args) {
-        try {
-            return Precision.parse(args.get("precision", "fp32"));
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
-    }
-
     /** The --thresholds file, or one uniform threshold per --threshold value (default 0). */
-    private static List<Thresholds> thresholds(Args args) throws IOException {
-        if (args.has("threshold") && args.has("thresholds")) throw new Args.UsageException("give --threshold or --thresholds, not both");
-        if (args.has("thresholds")) return List.of(Thresholds.read(Path.of(args.require("thresholds"))));
+    private List<Thresholds> thresholds() throws IOException {
+        if (threshold != null && thresholdsFile != null) throw new UsageException("give --threshold or --thresholds, not both");
+        if (thresholdsFile != null) return List.of(Thresholds.read(thresholdsFile));
         List<Thresholds> list = new ArrayList<>();
-        for (String v : csv(args.get("threshold", "0"))) {
+        for (float v : threshold != null ? threshold : List.of(0f)) {
             try {
-                list.add(Thresholds.uniform(Float.parseFloat(v)));
+                list.add(Thresholds.uniform(v));
             } catch (IllegalArgumentException e) {
-                throw new Args.UsageException("--threshold expects numbers >= 0, got '" + v + "'");
+                throw new UsageException("--threshold expects numbers >= 0, got " + v);
             }
         }
         return list;
     }
 
-    private static List<String> csv(String v) {
-        return v.isBlank() ? List.of() : List.of(v.trim().split("\\s*,\\s*"));
+    private static List<Integer> positive(String option, List<Integer> values) {
+        for (int v : values) positive(option, v);
+        return values;
     }
 
-    private static List<Integer> positiveInts(Args args, String name, String fallback) {
-        List<Integer> list = new ArrayList<>();
-        for (String v : csv(args.get(name, fallback))) {
-            try {
-                int n = Integer.parseInt(v);
-                if (n <= 0) throw new NumberFormatException();
-                list.add(n);
-            } catch (NumberFormatException e) {
-                throw new Args.UsageException("--" + name + " expects positive integers separated by commas, got '" + v + "'");
-            }
-        }
-        if (list.isEmpty()) throw new Args.UsageException("--" + name + " is empty");
-        return list;
-    }
-
-    private static int positive(Args args, String name, int fallback) {
-        int v = args.intValue(name, fallback);
-        if (v <= 0) throw new Args.UsageException("--" + name + " must be positive, got " + v);
+    private static int positive(String option, int v) {
+        if (v <= 0) throw new UsageException(option + " must be positive, got " + v);
         return v;
     }
 
-    private static int nonNegative(Args args, String name, int fallback) {
-        int v = args.intValue(name, fallback);
-        if (v < 0) throw new Args.UsageException("--" + name + " must be >= 0, got " + v);
+    private static int nonNegative(String option, int v) {
+        if (v < 0) throw new UsageException(option + " must be >= 0, got " + v);
         return v;
     }
 }

@@ -18,7 +18,7 @@ public final class DataPaths {
         for (Path p : candidates) {
             if (p != null && Files.isDirectory(p.resolve("models"))) return p.normalize();
         }
-        throw new Args.UsageException("sample data not found (looked in $CBINFER_DATA, " + home.resolve("data")
+        throw new UsageException("sample data not found (looked in $CBINFER_DATA, " + home.resolve("data")
                 + "): run bin/fetch-data, or pass --model and --video");
     }
 

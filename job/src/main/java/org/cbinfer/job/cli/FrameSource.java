@@ -12,22 +12,16 @@ public interface FrameSource extends Closeable {
     /** The next frame's RGB24 pixels, or null at the end. */
     VideoFrame next() throws IOException;
 
-    /** {@code --video FILE [--frames A:B] [--resize WxH]} or {@code --raw FILE --width W --height H}. */
-    static FrameSource open(Args args) throws IOException {
-        int[] resize = args.size("resize");
-        long[] range = args.range("frames");
-        if (args.has("raw")) {
-            if (args.has("video")) throw new Args.UsageException("give either --video or --raw, not both");
-            int w = args.intValue("width", -1), h = args.intValue("height", -1);
-            if (w <= 0 || h <= 0) throw new Args.UsageException("--raw needs --width and --height");
-            if (resize != null && (resize[0] != w || resize[1] != h)) {
-                throw new Args.UsageException("--resize is not supported with --raw (frames are used at their size)");
-            }
-            return raw(Path.of(args.require("raw")), w, h, range);
-        }
-        VideoReader.Builder b = VideoReader.builder().path(Path.of(args.require("video")));
-        if (range != null) b.range(range[0], range[1]);
-        if (resize != null) b.resize(resize[0], resize[1]);
+    /**
+     * Frames decoded from a video file.
+     *
+     * @param range the frames to read, or null for all
+     * @param resize the size to scale them to, or null for the video's own
+     */
+    static FrameSource video(Path file, FrameRange range, ImageSize resize) throws IOException {
+        VideoReader.Builder b = VideoReader.builder().path(file);
+        if (range != null) b.range(range.from(), range.to());
+        if (resize != null) b.resize(resize.width(), resize.height());
         VideoReader reader = b.build();
         return new FrameSource() {
             @Override
@@ -42,9 +36,14 @@ public interface FrameSource extends Closeable {
         };
     }
 
-    private static FrameSource raw(Path file, int width, int height, long[] range) throws IOException {
+    /**
+     * Raw RGB24 frames of {@code width x height}, back to back in {@code file}.
+     *
+     * @param range the frames to read (clipped to the file), or null for all
+     */
+    static FrameSource raw(Path file, int width, int height, FrameRange range) throws IOException {
         long count = RawVideo.frameCount(file, width, height);
-        long from = range == null ? 0 : Math.min(range[0], count), to = range == null ? count : Math.min(range[1], count);
+        long from = range == null ? 0 : Math.min(range.from(), count), to = range == null ? count : Math.min(range.to(), count);
         RawVideo video = RawVideo.open(file, width, height, from);
         return new FrameSource() {
             long index = from;

@@ -9,9 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.kernels.cb.ChangeBasedSession;
 import org.cbinfer.kernels.cb.FrameResult;
@@ -22,31 +21,76 @@ import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code infer}: runs the engine alone over frames and writes every output of every frame as NHWC
  * float32 little-endian files, a {@code manifest.json} in the layout of the golden references, and a
  * {@code stats.json} with per-frame, per-layer figures, so any two runs can be compared.
  */
-public final class InferCommand {
-    public static final String USAGE = "infer --model PATH (--video FILE [--frames A:B] | --raw FILE --width W --height H)"
-            + " [--resize WxH] --scale pm1|unit|raw --mode dense|cb [--threshold T | --thresholds FILE]"
-            + " [--backend cpu|cuda] --out DIR";
+@Command(name = "infer", header = "Run a model over video or raw frames; write its outputs, manifest.json and stats.json.",
+        description = {
+        "Run a model over video or raw frames, dense or change-based, and write every output of every frame (NHWC float32"
+                + " little-endian files), manifest.json (the golden references' layout) and stats.json (per frame and layer:"
+                + " changed and updated fractions, MACs done vs dense, time).",
+        "Frames come from --video (decoded with FFmpeg) or from --raw RGB24 frames of --width x --height."})
+public final class InferCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final PrintStream out;
 
-    private InferCommand() {}
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "a TensorFlow.js graph model (model.json) or an ONNX model (.onnx)")
+    private Path model;
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("model", "video", "frames", "raw", "width", "height", "resize", "scale",
-                "mode", "threshold", "thresholds", "backend", "out"), Set.of());
-        Path model = Path.of(args.require("model"));
-        Path dir = Path.of(args.require("out"));
-        ImageTensors.Scale scale = parseScale(args.require("scale"));
-        String mode = args.get("mode", "cb");
-        if (!mode.equals("dense") && !mode.equals("cb")) throw new Args.UsageException("--mode is dense or cb, got " + mode);
-        requireCpuBackend(args);
+    @Option(names = "--video", paramLabel = "FILE", description = "the video to read (required unless --raw)")
+    private Path video;
+
+    @Option(names = "--frames", paramLabel = "A:B", description = "frames A (inclusive) to B (exclusive) of the video or raw file (default: all)")
+    private FrameRange range;
+
+    @Option(names = "--raw", paramLabel = "FILE", description = "raw RGB24 frames of --width x --height back to back, instead of --video (default: --video)")
+    private Path raw;
+
+    @Option(names = "--width", paramLabel = "W", description = "width of the --raw frames (required with --raw)")
+    private int width = -1;
+
+    @Option(names = "--height", paramLabel = "H", description = "height of the --raw frames (required with --raw)")
+    private int height = -1;
+
+    @Option(names = "--resize", paramLabel = "WxH", description = "scale the video's frames to WxH (default: the video's size; not with --raw)")
+    private ImageSize resize;
+
+    @Option(names = "--scale", required = true, paramLabel = "pm1|unit|raw",
+            description = "input pixel scaling: pm1 = x/127.5-1 (PoseNet), unit = x/255 (MediaPipe segmenters), raw = 0..255")
+    private ImageTensors.Scale scale;
+
+    @Option(names = "--mode", paramLabel = "dense|cb", defaultValue = "cb",
+            description = "dense passes, or change-based (cb) (default: ${DEFAULT-VALUE})")
+    private String mode;
+
+    @ArgGroup(exclusive = true, heading = "%nThresholds of the change-based mode (default: every layer 0):%n")
+    private ThresholdChoice thresholds;
+
+    @Option(names = "--backend", paramLabel = "cpu|cuda", defaultValue = "cpu",
+            description = "the backend; infer runs on the CPU only so far (default: ${DEFAULT-VALUE})")
+    private String backend;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the outputs, manifest.json and stats.json go")
+    private Path dir;
+
+    public InferCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!mode.equals("dense") && !mode.equals("cb")) throw new UsageException("--mode is dense or cb, got " + mode);
+        if (backend.equals("cuda")) throw new UsageException("the CUDA backend is not part of this build yet; use --backend cpu");
+        if (!backend.equals("cpu")) throw new UsageException("--backend is cpu or cuda, got " + backend);
         Graph graph = ModelFiles.load(model);
-        Thresholds thresholds = thresholds(args);
+        Thresholds thresholds = ThresholdChoice.resolve(this.thresholds, 0f);
         Files.createDirectories(dir);
 
         String base = model.getFileName().toString().replaceFirst("\\.[^.]*$", "");
@@ -57,7 +101,7 @@ public final class InferCommand {
         DenseExecutor dense = mode.equals("dense") ? new DenseExecutor(graph) : null;
         ChangeBasedSession cb = dense == null ? new ChangeBasedSession(graph, thresholds) : null;
         int index = 0;
-        try (FrameSource source = FrameSource.open(args)) {
+        try (FrameSource source = openFrames()) {
             for (VideoFrame f; (f = source.next()) != null; index++) {
                 if (index == 0) {
                     manifest.put("width", f.width());
@@ -111,32 +155,18 @@ public final class InferCommand {
         return 0;
     }
 
-    static ImageTensors.Scale parseScale(String s) {
-        try {
-            return ImageTensors.Scale.parse(s);
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException("--scale is pm1, unit or raw, got " + s);
+    /** --video, or --raw frames of --width x --height. */
+    private FrameSource openFrames() throws IOException {
+        if (raw == null) {
+            if (video == null) throw new UsageException("give --video FILE or --raw FILE --width W --height H");
+            return FrameSource.video(video, range, resize);
         }
-    }
-
-    static void requireCpuBackend(Args args) {
-        String backend = args.get("backend", "cpu");
-        if (backend.equals("cuda")) {
-            throw new Args.UsageException("the CUDA backend is not part of this build yet; use --backend cpu");
+        if (video != null) throw new UsageException("give either --video or --raw, not both");
+        if (width <= 0 || height <= 0) throw new UsageException("--raw needs --width and --height");
+        if (resize != null && (resize.width() != width || resize.height() != height)) {
+            throw new UsageException("--resize is not supported with --raw (frames are used at their size)");
         }
-        if (!backend.equals("cpu")) throw new Args.UsageException("--backend is cpu or cuda, got " + backend);
-    }
-
-    static Thresholds thresholds(Args args) throws IOException {
-        if (args.has("threshold") && args.has("thresholds")) {
-            throw new Args.UsageException("give --threshold or --thresholds, not both");
-        }
-        if (args.has("thresholds")) return Thresholds.read(Path.of(args.require("thresholds")));
-        try {
-            return Thresholds.uniform(args.floatValue("threshold", 0f));
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
+        return FrameSource.raw(raw, width, height, range);
     }
 
     private static void write(ObjectNode s, FrameResult r) {

@@ -2,36 +2,49 @@ package org.cbinfer.job.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.GraphOptimizer;
 import org.cbinfer.kernels.graph.Node;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.Shapes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code inspect --model PATH [--size WxH]}: the layer table of a model as the engine runs it. */
-public final class InspectCommand {
-    public static final String USAGE = "inspect --model PATH [--size WxH]";
+/** {@code inspect}: the layer table of a model as the engine runs it (after its graph optimisations). */
+@Command(name = "inspect", header = "Print a model's layer table (op, shapes, weights, MACs).",
+        description = "Print a model's layer table as the engine runs it: op, parameters, output shape,"
+        + " weights and multiply-accumulates per node, and the totals.")
+public final class InspectCommand implements Callable<Integer> {
+    private final PrintStream out;
 
-    private InspectCommand() {}
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "a TensorFlow.js graph model (model.json, its weight shards beside it) or an ONNX model (.onnx)")
+    private Path model;
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("model", "size"), Set.of());
-        Graph graph = GraphOptimizer.optimize(ModelFiles.load(Path.of(args.require("model"))));
+    @Option(names = "--size", paramLabel = "WxH",
+            description = "input size (default: the model's declared size; required when it accepts any)")
+    private ImageSize size;
+
+    public InspectCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Graph graph = GraphOptimizer.optimize(ModelFiles.load(model));
         int[] declared = graph.inputs().get(0).shape();
-        int[] size = args.size("size");
         int[] input = declared.clone();
         if (size != null) {
-            input[2] = size[1];
-            input[3] = size[0];
+            input[2] = size.height();
+            input[3] = size.width();
         }
         if (input[2] < 0 || input[3] < 0) {
-            throw new Args.UsageException("the model accepts any input size: give --size WxH");
+            throw new UsageException("the model accepts any input size: give --size WxH");
         }
         Map<String, int[]> shapes = graph.inferShapes(Map.of(graph.inputs().get(0).name(), input));
-        out.printf("model %s, input %s %s, %d nodes%n", args.require("model"), graph.inputs().get(0).name(),
+        out.printf("model %s, input %s %s, %d nodes%n", model, graph.inputs().get(0).name(),
                 Shapes.str(input), graph.nodes().size());
         out.printf("%-4s %-44s %-16s %-22s %-20s %12s %14s%n", "#", "node", "op", "params", "output", "weights", "MACs");
         long total = 0, totalParams = 0;

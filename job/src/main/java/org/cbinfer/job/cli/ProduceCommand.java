@@ -4,12 +4,14 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.cbinfer.connectors.frame.FrameEncoding;
 import org.cbinfer.connectors.replay.CameraReplay;
 import org.cbinfer.connectors.video.VideoSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code produce}: replays video files as cameras to a Kafka topic in the frame contract (key = camera
@@ -21,39 +23,76 @@ import org.cbinfer.connectors.video.VideoSource;
  * <p>Creates nothing on the broker unless {@code --create-topic PARTITIONS} is given (then only the
  * topic, if missing). Ctrl-C stops the cameras, flushes what was sent and prints the summary.
  */
-public final class ProduceCommand {
-    public static final String USAGE = String.join("\n",
-            "produce [--bootstrap HOST:PORT] [--topic NAME] [--video FILE[,FILE...]|URL]... [--cameras N]",
-            "        [--start-offset N | N0,N1,... | spread] [--fps F] [--loop] [--frames N]",
-            "        [--encoding jpeg|png|rgb24|gray8] [--quality Q] [--resize WxH]",
-            "        [--progress SECONDS] [--create-topic PARTITIONS] [--property KEY=VALUE]...",
-            "  replays videos as cameras cam-0, cam-1, ... to a Kafka topic (camera i plays video i mod #videos)",
-            "  --bootstrap     Kafka bootstrap servers (default localhost:9092)",
-            "  --topic         frames topic (default frames); must exist unless --create-topic is given",
-            "  --video         video file(s), repeatable or comma-separated (default: the sample vtest.avi), or a",
-            "                  stream FFmpeg opens (rtsp://, http://, ...): read live, reconnected with back-off",
-            "                  (0.5 s doubling to 30 s) whenever it drops or ends",
-            "  --cameras       number of cameras (default 1)",
-            "  --start-offset  first frame: one value for all cameras, one per camera, or 'spread' to spread",
-            "                  the cameras of a video evenly over it (default 0)",
-            "  --fps           frames per second per camera, 0 = as fast as possible (default: the video's rate)",
-            "  --loop          start over at the end of the video (runs until --frames or Ctrl-C)",
-            "  --frames        frames per camera (default: to the end of the video)",
-            "  --encoding      jpeg (default), png, rgb24 or gray8 (raw frames need a broker that accepts them)",
-            "  --quality       JPEG quality 0..100 (default 90)",
-            "  --resize        scale frames to WxH",
-            "  --progress      seconds between progress lines, 0 = summary only (default 1)",
-            "  --create-topic  create the topic with this many partitions if it is missing",
-            "  --property      a Kafka producer property, repeatable (e.g. --property security.protocol=SSL)");
+@Command(name = "produce", header = "Replay videos as cameras to a Kafka topic (the frames the job reads).",
+        description = {
+        "Replay videos as cameras cam-0, cam-1, ... to a Kafka topic in the frame contract (key = camera id, value = the"
+                + " encoded image, headers = sequence, capture time, encoding, size); camera i plays video i mod #videos."
+                + " Ctrl-C stops the cameras, flushes what was sent and prints the summary."})
+public final class ProduceCommand implements Callable<Integer> {
+    private final PrintStream out;
 
-    private static final Set<String> WITH_VALUE = Set.of("bootstrap", "topic", "cameras", "start-offset", "fps",
-            "encoding", "quality", "resize", "frames", "progress", "create-topic");
-    private static final Set<String> FLAGS = Set.of("loop");
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    private String bootstrap;
 
-    private ProduceCommand() {}
+    @Option(names = "--topic", paramLabel = "NAME", defaultValue = "frames",
+            description = "frames topic; must exist unless --create-topic is given (default: ${DEFAULT-VALUE})")
+    private String topic;
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        CameraReplay replay = new CameraReplay(options(argv));
+    @Option(names = "--video", paramLabel = "FILE[,FILE...]|URL",
+            description = "video file(s), repeatable or comma-separated, or a stream FFmpeg opens (rtsp://, http://, ...): read"
+                    + " live, reconnected with back-off (0.5 s doubling to 30 s) whenever it drops or ends (default: the"
+                    + " sample data's video/vtest.avi)")
+    private List<String> videos = new ArrayList<>();
+
+    @Option(names = "--cameras", paramLabel = "N", defaultValue = "1", description = "number of cameras, 1..10000 (default: ${DEFAULT-VALUE})")
+    private int cameras;
+
+    @Option(names = "--start-offset", paramLabel = "N|N0,N1,...|spread",
+            description = "first frame: one value for all cameras, one per camera, or 'spread' to spread the cameras of a video"
+                    + " evenly over it (default: 0)")
+    private String startOffset;
+
+    @Option(names = "--fps", paramLabel = "F",
+            description = "frames per second per camera, 0 = as fast as possible (default: the video's rate)")
+    private Float fps;
+
+    @Option(names = "--loop", description = "start over at the end of the video, until --frames or Ctrl-C (default: play once)")
+    private boolean loop;
+
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "0",
+            description = "frames per camera, 0 = to the end of the video (default: ${DEFAULT-VALUE})")
+    private int frames;
+
+    @Option(names = "--encoding", paramLabel = "jpeg|png|rgb24|gray8", defaultValue = "jpeg",
+            description = "frame encoding; raw frames need a broker that accepts their size (default: ${DEFAULT-VALUE})")
+    private String encoding;
+
+    @Option(names = "--quality", paramLabel = "Q", description = "JPEG quality 0..100 (default: 90)")
+    private Integer quality;
+
+    @Option(names = "--resize", paramLabel = "WxH", description = "scale frames to WxH (default: the video's size)")
+    private ImageSize resize;
+
+    @Option(names = "--progress", paramLabel = "SECONDS", defaultValue = "1",
+            description = "seconds between progress lines, 0 = summary only (default: ${DEFAULT-VALUE})")
+    private float progress;
+
+    @Option(names = "--create-topic", paramLabel = "PARTITIONS",
+            description = "create the topic with this many partitions if it is missing (default: create nothing)")
+    private Integer createTopic;
+
+    @Option(names = "--property", paramLabel = "KEY=VALUE",
+            description = "a Kafka producer property, repeatable, e.g. --property security.protocol=SSL (default: none)")
+    private List<String> properties = new ArrayList<>();
+
+    public ProduceCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CameraReplay replay = new CameraReplay(options());
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             replay.stop();
@@ -77,28 +116,9 @@ public final class ProduceCommand {
         }
     }
 
-    /** The replay options a command line asks for (the command line without the command name). */
-    public static CameraReplay.Options options(List<String> argv) {
-        // --video and --property may repeat; Args keeps one value per option, so take them out first.
-        List<String> videos = new ArrayList<>();
-        List<String> properties = new ArrayList<>();
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < argv.size(); i++) {
-            String a = argv.get(i);
-            List<String> into = a.equals("--video") || a.startsWith("--video=") ? videos
-                    : a.equals("--property") || a.startsWith("--property=") ? properties : null;
-            if (into == null) {
-                rest.add(a);
-            } else if (a.contains("=")) {
-                into.add(a.substring(a.indexOf('=') + 1));
-            } else {
-                if (i + 1 >= argv.size()) throw new Args.UsageException("option " + a + " needs a value");
-                into.add(argv.get(++i));
-            }
-        }
-        Args args = Args.parse(rest, WITH_VALUE, FLAGS);
-
-        CameraReplay.Builder b = CameraReplay.Options.builder(args.get("bootstrap", "localhost:9092"), args.get("topic", "frames"));
+    /** The replay the options ask for. */
+    CameraReplay.Options options() {
+        CameraReplay.Builder b = CameraReplay.Options.builder(bootstrap, topic);
         List<VideoSource> sources = new ArrayList<>();
         for (String v : videos) {
             // a URL may contain commas: only file lists are split
@@ -109,76 +129,71 @@ public final class ProduceCommand {
         if (sources.isEmpty()) sources.add(VideoSource.file(DataPaths.resolve("video/vtest.avi")));
         sources.forEach(b::source);
 
-        int cameras = args.intValue("cameras", 1);
-        if (cameras < 1 || cameras > 10_000) throw new Args.UsageException("--cameras expects 1..10000, got " + cameras);
+        if (cameras < 1 || cameras > 10_000) throw new UsageException("--cameras expects 1..10000, got " + cameras);
         b.cameras(cameras);
 
-        String offsets = args.get("start-offset", null);
-        if (offsets != null) {
-            if (offsets.equalsIgnoreCase("spread")) {
+        if (startOffset != null) {
+            if (startOffset.equalsIgnoreCase("spread")) {
                 b.spread();
             } else {
-                List<Long> list = new ArrayList<>();
-                for (String o : offsets.split(",")) {
-                    try {
-                        long v = Long.parseLong(o.strip());
-                        if (v < 0) throw new NumberFormatException();
-                        list.add(v);
-                    } catch (NumberFormatException e) {
-                        throw new Args.UsageException("--start-offset expects frame numbers >= 0 or 'spread', got '" + offsets + "'");
-                    }
-                }
-                if (list.size() > 1 && list.size() != cameras) {
-                    throw new Args.UsageException("--start-offset has " + list.size() + " values for " + cameras
-                            + " cameras: give one for all cameras or one per camera");
-                }
-                b.startOffsets(list);
+                b.startOffsets(startOffsets());
             }
         }
 
-        if (args.has("fps")) {
-            float fps = args.floatValue("fps", 0);
-            if (!(fps >= 0) || Float.isInfinite(fps)) throw new Args.UsageException("--fps expects a number >= 0, got " + fps);
+        if (fps != null) {
+            if (!(fps >= 0) || Float.isInfinite(fps)) throw new UsageException("--fps expects a number >= 0, got " + fps);
             b.fps(fps);
         }
-        b.loop(args.has("loop"));
+        b.loop(loop);
 
-        String enc = args.get("encoding", "jpeg");
-        FrameEncoding encoding = FrameEncoding.fromId(enc);
-        if (encoding == null) throw new Args.UsageException("--encoding is jpeg, png, rgb24 or gray8, got '" + enc + "'");
+        FrameEncoding encoding = FrameEncoding.fromId(this.encoding);
+        if (encoding == null) throw new UsageException("--encoding is jpeg, png, rgb24 or gray8, got '" + this.encoding + "'");
         b.encoding(encoding);
-        if (args.has("quality")) {
-            if (encoding != FrameEncoding.JPEG) throw new Args.UsageException("--quality applies to --encoding jpeg only");
-            int q = args.intValue("quality", 90);
-            if (q < 0 || q > 100) throw new Args.UsageException("--quality expects 0..100, got " + q);
-            b.quality(q);
+        if (quality != null) {
+            if (encoding != FrameEncoding.JPEG) throw new UsageException("--quality applies to --encoding jpeg only");
+            if (quality < 0 || quality > 100) throw new UsageException("--quality expects 0..100, got " + quality);
+            b.quality(quality);
         }
-        int[] size = args.size("resize");
-        if (size != null) b.resize(size[0], size[1]);
+        if (resize != null) b.resize(resize.width(), resize.height());
 
-        int frames = args.intValue("frames", 0);
-        if (frames < 0) throw new Args.UsageException("--frames expects a count >= 0, got " + frames);
+        if (frames < 0) throw new UsageException("--frames expects a count >= 0, got " + frames);
         b.frames(frames);
 
-        float progress = args.floatValue("progress", 1);
-        if (!(progress >= 0) || progress > 86_400) throw new Args.UsageException("--progress expects seconds >= 0, got " + progress);
+        if (!(progress >= 0) || progress > 86_400) throw new UsageException("--progress expects seconds >= 0, got " + progress);
         b.progressInterval(Duration.ofMillis(Math.round(progress * 1000.0)));
 
-        int partitions = args.intValue("create-topic", 0);
-        if (args.has("create-topic") && partitions < 1) {
-            throw new Args.UsageException("--create-topic expects a partition count >= 1, got " + partitions);
+        if (createTopic != null && createTopic < 1) {
+            throw new UsageException("--create-topic expects a partition count >= 1, got " + createTopic);
         }
-        b.createTopic(partitions);
+        b.createTopic(createTopic == null ? 0 : createTopic);
 
         for (String p : properties) {
             int eq = p.indexOf('=');
-            if (eq <= 0) throw new Args.UsageException("--property expects KEY=VALUE, got '" + p + "'");
+            if (eq <= 0) throw new UsageException("--property expects KEY=VALUE, got '" + p + "'");
             b.producerProperty(p.substring(0, eq).strip(), p.substring(eq + 1));
         }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
+    }
+
+    private List<Long> startOffsets() {
+        List<Long> list = new ArrayList<>();
+        for (String o : startOffset.split(",")) {
+            try {
+                long v = Long.parseLong(o.strip());
+                if (v < 0) throw new NumberFormatException();
+                list.add(v);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--start-offset expects frame numbers >= 0 or 'spread', got '" + startOffset + "'");
+            }
+        }
+        if (list.size() > 1 && list.size() != cameras) {
+            throw new UsageException("--start-offset has " + list.size() + " values for " + cameras
+                    + " cameras: give one for all cameras or one per camera");
+        }
+        return list;
     }
 }

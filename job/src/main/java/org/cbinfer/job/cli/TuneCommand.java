@@ -7,18 +7,22 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.cbinfer.job.cli.tune.ProgressBar;
 import org.cbinfer.job.cli.tune.TuningInputs;
+import org.cbinfer.job.cli.tune.TuningOptions;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.tune.GreedyTuner;
-import org.cbinfer.kernels.tune.Losses;
 import org.cbinfer.kernels.tune.LossBudget;
+import org.cbinfer.kernels.tune.Losses;
 import org.cbinfer.kernels.tune.TuningJournal;
 import org.cbinfer.kernels.tune.TuningLoss;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code tune}: the reference's greedy threshold tuner on frames of a video, against the dense model's own
@@ -26,44 +30,76 @@ import org.cbinfer.kernels.tune.TuningLoss;
  * with how it was made under {@code "tuned"}. Every evaluation goes to a journal beside the output
  * ({@code OUT.journal}); rerunning the same command continues an interrupted run.
  */
-public final class TuneCommand {
-    public static final String USAGE = "tune " + TuningInputs.USAGE + " [--loss SPEC] [--budget A[,B]] [--th0 T] [--growth G]"
-            + " [--max-steps N] [--start T|FILE] [--fresh] --out thresholds.json\n"
-            + "  --loss    mae[:OUT,...] | mse[:OUT,...] | max[:OUT,...] | keypoints[:OUT][@K] | pixels[:OUT][@CUT]"
-            + " (default keypoints@0 when an output is a heatmap, else mae)\n"
-            + "  --budget  loss growth allowed for the first layer [and each later one] (default 0.004,0.001)\n"
-            + "  --th0     first threshold tried per layer (default 0.05); --growth factor between tries (default 1.2)\n"
-            + "  --start   thresholds before tuning (a value or a thresholds file; default 0); --fresh ignores the journal";
+@Command(name = "tune", header = "Tune per-layer thresholds on video frames against the dense model (no labels needed).",
+        description = {
+        "Tune per-layer thresholds on video frames against the dense model's own outputs (no labels needed), with the"
+                + " reference's greedy tuner: layer by layer, the largest threshold whose loss stays within the budget.",
+        "Writes a thresholds file that infer, bench, demo and the job read, with how it was made under \"tuned\". Every"
+                + " evaluation goes to a journal beside it (OUT.journal): the same command again continues an interrupted run."})
+public final class TuneCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final PrintStream out;
 
-    private TuneCommand() {}
+    @Spec
+    private CommandSpec spec;
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        Set<String> options = new HashSet<>(TuningInputs.OPTIONS);
-        options.addAll(Set.of("loss", "budget", "th0", "growth", "max-steps", "start", "out"));
-        Args args = Args.parse(argv, options, Set.of("fresh"));
-        Path target = Path.of(args.require("out"));
+    @Mixin
+    private TuningOptions inputs;
+
+    @Option(names = "--loss", paramLabel = "SPEC",
+            description = "mae[:OUT,...] | mse[:OUT,...] | max[:OUT,...] | keypoints[:OUT][@K] | pixels[:OUT][@CUT]"
+                    + " (default: keypoints@0 when an output is a heatmap, else mae)")
+    private String loss;
+
+    @Option(names = "--budget", paramLabel = "A[,B]", defaultValue = "0.004,0.001",
+            description = "loss growth allowed for the first layer [and each later one] (default: ${DEFAULT-VALUE})")
+    private String budget;
+
+    @Option(names = "--th0", paramLabel = "T", defaultValue = "0.05", description = "first threshold tried per layer (default: ${DEFAULT-VALUE})")
+    private float th0;
+
+    @Option(names = "--growth", paramLabel = "G", defaultValue = "1.2", description = "factor between tries (default: ${DEFAULT-VALUE})")
+    private float growth;
+
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "24", description = "tries per layer at most (default: ${DEFAULT-VALUE})")
+    private int maxSteps;
+
+    @Option(names = "--start", paramLabel = "T|FILE", defaultValue = "0",
+            description = "thresholds before tuning: a value or a thresholds file (default: ${DEFAULT-VALUE})")
+    private String start;
+
+    @Option(names = "--fresh", description = "ignore (delete) the journal of an earlier run (default: continue from it)")
+    private boolean fresh;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "the thresholds file to write, e.g. thresholds.json")
+    private Path target;
+
+    public TuneCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Path journalFile = Path.of(target + ".journal");
-        TuningInputs inputs = TuningInputs.load(args);
+        TuningInputs inputs = TuningInputs.load(this.inputs);
         TuningLoss loss;
         LossBudget budget;
         try {
-            loss = Losses.parse(args.get("loss", defaultLoss(inputs)), inputs.graph());
-            budget = LossBudget.parse(args.get("budget", "0.004,0.001"));
+            loss = Losses.parse(this.loss != null ? this.loss : defaultLoss(inputs), inputs.graph());
+            budget = LossBudget.parse(this.budget);
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
-        Thresholds start = start(args.get("start", "0"));
-        if (args.has("fresh")) Files.deleteIfExists(journalFile);
+        Thresholds start = start(this.start);
+        if (fresh) Files.deleteIfExists(journalFile);
 
         GreedyTuner.Builder tuner = GreedyTuner.builder().backends(inputs.backends()).frames(inputs.frames()).loss(loss)
                 .budget(budget).start(start).journal(TuningJournal.at(journalFile)).describeInputs(inputs.description())
                 .listener(new ProgressBar(out, System.console() != null));
         try {
-            tuner.initialThreshold(args.floatValue("th0", 0.05f)).growth(args.floatValue("growth", 1.2f))
-                    .maxSteps(args.intValue("max-steps", 24));
+            tuner.initialThreshold(th0).growth(growth).maxSteps(maxSteps);
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
+            throw new UsageException(e.getMessage());
         }
         out.printf(Locale.ROOT, "tuning %s on %d frames of %s at %s (%s), loss %s, budget %s; journal %s%n",
                 inputs.model().getFileName(), inputs.frames().size(), inputs.description().get("video").asText(),
@@ -72,7 +108,7 @@ public final class TuneCommand {
 
         ObjectNode file = result.thresholds().toJson();
         ObjectNode tuned = file.putObject("tuned");
-        tuned.put("command", "bin/cbinfer tune " + String.join(" ", argv));
+        tuned.put("command", "bin/cbinfer " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         tuned.set("inputs", inputs.description());
         tuned.put("loss", loss.describe());
         tuned.put("budget", budget.toString());
@@ -98,7 +134,7 @@ public final class TuneCommand {
         } catch (NumberFormatException e) {
             return Thresholds.read(Path.of(s));
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException("--start: " + e.getMessage());
+            throw new UsageException("--start: " + e.getMessage());
         }
     }
 

@@ -6,49 +6,64 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import org.cbinfer.job.cli.Args;
+import java.util.concurrent.Callable;
+import org.cbinfer.job.cli.UsageException;
 import org.cbinfer.operators.post.ResultJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code compare-results RUN_A RUN_B}: how far two demo runs' PoseNet results agree ({@link ResultComparison}); exits 1
  * when the agreement is below the tolerances, so that a script can check a GPU run against a CPU run.
  */
-public final class CompareResultsCommand {
-    public static final String USAGE = String.join("\n",
-            "compare-results RUN_A RUN_B [--max-missing N] [--min-same-position F] [--min-within-1px F]",
-            "                [--max-mean-score-diff D] [--max-score-diff D] [--json FILE]",
-            "  pairs the results of two runs (run directories with results.jsonl, or the files) by camera and sequence",
-            "  and compares their PoseNet skeletons: skeletons matched by nearest keypoints; per keypoint the score",
-            "  difference and whether the position is the same (to the JSON's 0.01 px), within 1 px, within one",
-            "  heatmap cell (16 px); an unmatched skeleton's keypoints count as different. Exit 1 when a tolerance fails:",
-            "  --max-missing          results found in one run only (default 0)",
-            "  --min-same-position    share of keypoints at the same position (default 0.9)",
-            "  --min-within-1px       share of keypoints within 1 px (default 0.9)",
-            "  --max-mean-score-diff  mean absolute keypoint score difference (default 0.01)",
-            "  --max-score-diff       largest absolute keypoint score difference (default 1: unchecked)",
-            "  --json FILE            also write the figures and the verdict as JSON");
+@Command(name = "compare-results", header = "How far two demo runs' PoseNet results agree (paired by camera and sequence).",
+        description = {
+        "How far two demo runs' PoseNet results agree: pairs the results of the runs (run directories with results.jsonl,"
+                + " or the files) by camera and sequence and compares their skeletons, matched by nearest keypoints; per"
+                + " keypoint the score difference and whether the position is the same (to the JSON's 0.01 px), within 1 px,"
+                + " within one heatmap cell (16 px); an unmatched skeleton's keypoints count as different.",
+        "Exits 1 when a tolerance fails (so that a script can check a GPU run against a CPU run)."})
+public final class CompareResultsCommand implements Callable<Integer> {
+    private final PrintStream out;
 
-    private CompareResultsCommand() {}
+    @Parameters(index = "0", paramLabel = "RUN_A", description = "a run directory (with results.jsonl) or a results file")
+    private Path a;
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        List<String> runs = new ArrayList<>();
-        List<String> options = new ArrayList<>();
-        for (int i = 0; i < argv.size(); i++) {
-            String a = argv.get(i);
-            if (a.startsWith("--")) {
-                options.add(a);
-                if (!a.contains("=") && i + 1 < argv.size()) options.add(argv.get(++i));
-            } else {
-                runs.add(a);
-            }
-        }
-        if (runs.size() != 2) throw new Args.UsageException("give two runs to compare, got " + runs.size());
-        Args args = Args.parse(options, Set.of("max-missing", "min-same-position", "min-within-1px", "max-mean-score-diff",
-                "max-score-diff", "json"), Set.of());
-        Path a = Path.of(runs.get(0)), b = Path.of(runs.get(1));
+    @Parameters(index = "1", paramLabel = "RUN_B", description = "the run to compare it with")
+    private Path b;
+
+    @Option(names = "--max-missing", paramLabel = "N", defaultValue = "0",
+            description = "results found in one run only (default: ${DEFAULT-VALUE})")
+    private long maxMissing;
+
+    @Option(names = "--min-same-position", paramLabel = "F", defaultValue = "0.9",
+            description = "share of keypoints at the same position (default: ${DEFAULT-VALUE})")
+    private float minSamePosition;
+
+    @Option(names = "--min-within-1px", paramLabel = "F", defaultValue = "0.9",
+            description = "share of keypoints within 1 px (default: ${DEFAULT-VALUE})")
+    private float minWithin1px;
+
+    @Option(names = "--max-mean-score-diff", paramLabel = "D", defaultValue = "0.01",
+            description = "mean absolute keypoint score difference (default: ${DEFAULT-VALUE})")
+    private float maxMeanScoreDiff;
+
+    @Option(names = "--max-score-diff", paramLabel = "D", defaultValue = "1",
+            description = "largest absolute keypoint score difference (default: ${DEFAULT-VALUE}: unchecked)")
+    private float maxScoreDiff;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures and the verdict as JSON (default: not written)")
+    private Path jsonFile;
+
+    public CompareResultsCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
         for (Path p : List.of(a, b)) {
-            if (!Files.exists(p)) throw new Args.UsageException("no such run: " + p);
+            if (!Files.exists(p)) throw new UsageException("no such run: " + p);
         }
         ResultComparison.Report r = ResultComparison.compare(a, b);
 
@@ -65,21 +80,20 @@ public final class CompareResultsCommand {
                 r.maxScoreDiff(), r.meanScoreDiff(), r.maxPersonScoreDiff());
 
         List<String> failures = new ArrayList<>();
-        long maxMissing = args.intValue("max-missing", 0);
         if (r.missing() > maxMissing) failures.add(r.missing() + " results in one run only > " + maxMissing);
         if (r.pairs() == 0) failures.add("no result in both runs");
-        atLeast(failures, "same position", r.samePositionShare(), args.floatValue("min-same-position", 0.9f));
-        atLeast(failures, "within 1 px", r.within1pxShare(), args.floatValue("min-within-1px", 0.9f));
-        atMost(failures, "mean score difference", r.meanScoreDiff(), args.floatValue("max-mean-score-diff", 0.01f));
-        atMost(failures, "max score difference", r.maxScoreDiff(), args.floatValue("max-score-diff", 1f));
+        atLeast(failures, "same position", r.samePositionShare(), minSamePosition);
+        atLeast(failures, "within 1 px", r.within1pxShare(), minWithin1px);
+        atMost(failures, "mean score difference", r.meanScoreDiff(), maxMeanScoreDiff);
+        atMost(failures, "max score difference", r.maxScoreDiff(), maxScoreDiff);
         out.println(failures.isEmpty() ? "agreement: within the tolerances" : "agreement: FAILED: " + String.join("; ", failures));
 
-        if (args.has("json")) {
+        if (jsonFile != null) {
             var json = r.toJson();
             json.put("ok", failures.isEmpty());
             var list = json.putArray("failures");
             failures.forEach(list::add);
-            Files.writeString(Path.of(args.require("json")), ResultJson.MAPPER.writerWithDefaultPrettyPrinter()
+            Files.writeString(jsonFile, ResultJson.MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(json) + "\n");
         }
         return failures.isEmpty() ? 0 : 1;

@@ -2,13 +2,10 @@ package org.cbinfer.job.stream;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +32,6 @@ import org.cbinfer.connectors.kafka.FrameSources;
 import org.cbinfer.connectors.kafka.FrameStreams;
 import org.cbinfer.connectors.kafka.contract.FrameHeaders;
 import org.cbinfer.connectors.typeinfo.FrameTypes;
-import org.cbinfer.job.cli.Args;
 import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.operators.inference.CameraFigures;
 import org.cbinfer.operators.inference.CameraFrame;
@@ -53,59 +49,18 @@ import org.cbinfer.operators.post.ResultJson;
  * -> result JSON (skeletons or label maps, with stats) -> Kafka results (exactly-once when configured);
  * source, decode, operator-rejected and post-processing failures -> Kafka dead letters.
  *
- * <p>{@code flink run ... --config conf/job.yaml [--set key.path=value ...]} or
- * {@code bin/cbinfer job --config conf/job.yaml}.
+ * <p>{@code flink run ... --config conf/job.yaml [--set key.path=value ...]} ({@link #main}) or
+ * {@code bin/cbinfer job --config conf/job.yaml} ({@link JobCommand}).
  */
 public final class StreamingJob {
-    public static final String USAGE = "job --config FILE [--set key.path=value ...]";
-
     private StreamingJob() {}
 
     /** One result: the camera (Kafka key), the capture time (record timestamp) and the JSON. */
     public record Result(String camera, long captureTime, byte[] json) {}
 
+    /** The shaded jar's entry point ({@code flink run}, {@code bin/cbinfer submit}): {@link JobArguments}. */
     public static void main(String[] args) throws Exception {
-        JobConfig config = parseArgs(Arrays.asList(args));
-        execute(config);
-    }
-
-    /** {@code bin/cbinfer job}: runs the job (in a local environment unless started by a Flink client). */
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        JobConfig config;
-        try {
-            config = parseArgs(argv);
-            config.checkModel();
-        } catch (JobConfig.ConfigException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
-        out.println("cbinfer job: " + config.topics.frames + " @ " + config.kafka.bootstrap + " -> " + config.topics.results
-                + " (model " + config.model.path + ", " + config.model.kind + ")");
-        execute(config);
-        return 0;
-    }
-
-    /** {@code --config FILE} and any number of {@code --set key.path=value}. */
-    public static JobConfig parseArgs(List<String> argv) {
-        Path file = null;
-        List<String> overrides = new ArrayList<>();
-        for (int i = 0; i < argv.size(); i++) {
-            String a = argv.get(i);
-            String name = a, inline = null;
-            int eq = a.indexOf('=');
-            if (a.startsWith("--") && eq > 0 && (a.startsWith("--config=") || a.startsWith("--set="))) {
-                name = a.substring(0, eq);
-                inline = a.substring(eq + 1);
-            }
-            if (!name.equals("--config") && !name.equals("--set")) {
-                throw new Args.UsageException("unknown argument '" + a + "' (known: --config FILE, --set key.path=value)");
-            }
-            String v = inline != null ? inline : (i + 1 < argv.size() ? argv.get(++i) : null);
-            if (v == null) throw new Args.UsageException("option " + name + " needs a value");
-            if (name.equals("--config")) file = Path.of(v);
-            else overrides.add(v);
-        }
-        if (file == null) throw new Args.UsageException("option --config is required");
-        return JobConfig.load(file, overrides);
+        execute(JobArguments.parse(args).load());
     }
 
     public static void execute(JobConfig config) throws Exception {
@@ -145,7 +100,7 @@ public final class StreamingJob {
 
         FrameStreams split = FrameStreams.split(in);
         split.frames().uid("split-frames");
-        SingleOutputStreamOperator<CameraFrame> cameraFrames = CameraFrames.decode(split.frames(), FrameLimits.DEFAULT);
+        SingleOutputStreamOperator<CameraFrame> cameraFrames = CameraFrameConversions.decode(split.frames(), FrameLimits.DEFAULT);
 
         InferenceSettings settings = InferenceSettings.builder()
                 .model(Path.of(config.model.path).toAbsolutePath().toString())
@@ -163,7 +118,7 @@ public final class StreamingJob {
                         new ChangeBasedInferenceOperator(settings))
                 .uid("change-based-inference");
         DataStream<DeadLetter> rejected = inferred.getSideOutput(ChangeBasedInferenceOperator.REJECTED)
-                .map(CameraFrames::toDeadLetter)
+                .map(CameraFrameConversions::toDeadLetter)
                 .returns(FrameTypes.DEAD_LETTER)
                 .name("rejected-to-dead-letters").uid("rejected-to-dead-letters");
 

@@ -2,14 +2,15 @@ package org.cbinfer.job.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cbinfer.connectors.frame.FrameEncoding;
@@ -17,6 +18,7 @@ import org.cbinfer.connectors.replay.CameraReplay;
 import org.cbinfer.connectors.video.VideoSource;
 import org.cbinfer.job.Cli;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code bin/cbinfer produce}: the command line to replay options. The replay itself is tested against
@@ -24,12 +26,21 @@ import org.junit.jupiter.api.Test;
  */
 class ProduceCommandTest {
 
+    /** The replay {@code produce} would run for a command line, without running it. */
+    private static CameraReplay.Options options(String... argv) {
+        List<String> produce = new ArrayList<>(List.of("produce"));
+        produce.addAll(List.of(argv));
+        PrintStream none = new PrintStream(OutputStream.nullOutputStream());
+        ParseResult parsed = Cli.commandLine(none, none).parseArgs(produce.toArray(String[]::new));
+        return ((ProduceCommand) parsed.subcommand().commandSpec().userObject()).options();
+    }
+
     @Test
     void optionsFromTheCommandLine() {
-        CameraReplay.Options o = ProduceCommand.options(List.of("--bootstrap", "kafka:9092", "--topic", "cams",
+        CameraReplay.Options o = options("--bootstrap", "kafka:9092", "--topic", "cams",
                 "--video", "a.avi,b.avi", "--video=c.avi", "--cameras", "3", "--start-offset", "0,100,200",
                 "--fps", "12.5", "--loop", "--encoding", "png", "--resize", "320x240", "--frames", "50",
-                "--progress", "0.5", "--create-topic", "6", "--property", "linger.ms=20", "--property=acks=1"));
+                "--progress", "0.5", "--create-topic", "6", "--property", "linger.ms=20", "--property=acks=1");
         assertEquals("kafka:9092", o.bootstrapServers());
         assertEquals("cams", o.topic());
         assertEquals(List.of(Path.of("a.avi"), Path.of("b.avi"), Path.of("c.avi")), o.videos().stream().map(VideoSource::file).toList());
@@ -49,7 +60,7 @@ class ProduceCommandTest {
 
     @Test
     void defaults() {
-        CameraReplay.Options o = ProduceCommand.options(List.of("--video", "x.avi", "--start-offset", "spread"));
+        CameraReplay.Options o = options("--video", "x.avi", "--start-offset", "spread");
         assertEquals("localhost:9092", o.bootstrapServers());
         assertEquals("frames", o.topic());
         assertEquals(1, o.cameras());
@@ -64,7 +75,7 @@ class ProduceCommandTest {
     }
 
     @Test
-    void wrongCommandLinesAreUsageErrors() {
+    void wrongCommandLinesAreUsageErrorsFoundBeforeKafkaIsContacted() {
         String[][] bad = {
                 {"--encoding", "webp"},
                 {"--quality", "80", "--encoding", "png"},
@@ -81,9 +92,14 @@ class ProduceCommandTest {
                 {"--colour", "red"},
         };
         for (String[] b : bad) {
-            List<String> argv = new java.util.ArrayList<>(List.of("--video", "x.avi"));
+            // no broker listens there: a command line that got as far as Kafka would fail with 1, not 2
+            List<String> argv = new ArrayList<>(List.of("produce", "--bootstrap", "127.0.0.1:1", "--video", "x.avi"));
             argv.addAll(List.of(b));
-            assertThrows(Args.UsageException.class, () -> ProduceCommand.options(argv), String.join(" ", b));
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Cli.run(argv, new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+            String text = err.toString(StandardCharsets.UTF_8);
+            assertEquals(2, code, String.join(" ", b) + ": " + text);
+            assertTrue(text.startsWith("error: ") && text.contains("Usage: cbinfer produce"), text);
         }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Cli.run(List.of("produce", "--video", "x.avi", "--encoding", "webp"), new PrintStream(new ByteArrayOutputStream()),
@@ -100,7 +116,7 @@ class ProduceCommandTest {
         assertTrue(text.contains("--start-offset") && text.contains("--create-topic"), text);
         out.reset();
         assertEquals(0, Cli.run(List.of("help"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("produce   replay videos"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Replay videos as cameras to a Kafka topic"), out.toString());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.cbinfer.connectors.kafka.contract.FrameHeaders;
+import org.cbinfer.job.Cli;
 import org.cbinfer.job.cluster.LocalCluster;
 import org.cbinfer.testkit.KafkaBroker;
 import org.cbinfer.testkit.TestData;
@@ -32,9 +33,10 @@ class ProduceFromStreamTest {
         int frames = 25;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (FlakyStreamCamera camera = new FlakyStreamCamera(TestData.file("video/vtest.avi"), LocalCluster.freePort(), 1.0)) {
-            int rc = ProduceCommand.run(List.of("--bootstrap", KAFKA.bootstrapServers(), "--topic", "stream-frames",
+            PrintStream printed = new PrintStream(log, true, StandardCharsets.UTF_8);
+            int rc = Cli.run(List.of("produce", "--bootstrap", KAFKA.bootstrapServers(), "--topic", "stream-frames",
                     "--video", camera.url, "--frames", Integer.toString(frames), "--resize", "192x144", "--progress", "0"),
-                    new PrintStream(log, true, StandardCharsets.UTF_8));
+                    printed, printed);
             String out = log.toString(StandardCharsets.UTF_8);
             assertEquals(0, rc, out);
             assertTrue(camera.connectionsServed() >= 2, "the server dropped the camera at least twice: " + out);

@@ -33,7 +33,7 @@ import org.cbinfer.connectors.frame.RgbImage;
 import org.cbinfer.connectors.kafka.contract.KafkaFrames;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.job.cli.ProduceCommand;
+import org.cbinfer.job.Cli;
 import org.cbinfer.job.stream.JobConfig;
 import org.cbinfer.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
@@ -93,9 +93,10 @@ class LocalClusterIT {
 
         // the frames, as users send them: 3 cameras replaying vtest.avi through 'produce'
         ByteArrayOutputStream produced = new ByteArrayOutputStream();
-        int rc = ProduceCommand.run(List.of("--bootstrap", cluster.bootstrapServers(), "--topic", "frames",
+        PrintStream printed = new PrintStream(produced, true, StandardCharsets.UTF_8);
+        int rc = Cli.run(List.of("produce", "--bootstrap", cluster.bootstrapServers(), "--topic", "frames",
                 "--cameras", "3", "--frames", Integer.toString(FIRST), "--fps", "0", "--resize", "257x193", "--progress", "0"),
-                new PrintStream(produced, true, StandardCharsets.UTF_8));
+                printed, printed);
         assertEquals(0, rc, produced.toString(StandardCharsets.UTF_8));
 
         Map<String, List<JsonNode>> results = committedResults(3 * FIRST, Duration.ofSeconds(120));

@@ -89,7 +89,7 @@ class CompareResultsCommandTest {
         int code = Cli.run(List.of("compare-results", tmp.toString()), new PrintStream(OutputStream.nullOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("give two runs to compare, got 1"), err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("error: Missing required parameter: 'RUN_B'"), err.toString());
     }
 
     private static Path demo(String name, String... extra) {

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.cbinfer.job.cli.ProduceCommand;
+import org.cbinfer.job.Cli;
 import org.cbinfer.job.cluster.LocalCluster;
 import org.cbinfer.job.stream.JobConfig;
 import org.cbinfer.job.stream.StreamingJob;
@@ -61,9 +61,10 @@ class LiveViewTest {
         KAFKA.createTopic("results", 3);
         KAFKA.createTopic("dead-letters", 1);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        assertEquals(0, ProduceCommand.run(List.of("--bootstrap", KAFKA.bootstrapServers(), "--cameras", "3",
+        PrintStream printed = new PrintStream(log, true, StandardCharsets.UTF_8);
+        assertEquals(0, Cli.run(List.of("produce", "--bootstrap", KAFKA.bootstrapServers(), "--cameras", "3",
                 "--start-offset", "60,330,600", "--frames", Integer.toString(FRAMES), "--fps", "0", "--resize", "385x289",
-                "--progress", "0"), new PrintStream(log, true, StandardCharsets.UTF_8)), log.toString(StandardCharsets.UTF_8));
+                "--progress", "0"), printed, printed), log.toString(StandardCharsets.UTF_8));
 
         Path yaml = tmp.resolve("job.yaml");
         Files.writeString(yaml, String.join("\n",

@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.cbinfer.job.cli.Args;
+import org.cbinfer.job.cli.UsageException;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
@@ -52,7 +52,7 @@ public record BenchSettings(BenchModel model, int width, int height, BackendBuil
         if (spec.equals("none")) return backend(thresholds);
         if (!spec.equals("measure")) return backend(thresholds, fixedFallback(spec));
         try (Backend probe = backend(thresholds)) {
-            if (!(probe instanceof CudaBackend gpu)) throw new Args.UsageException("--fallback measure needs the cuda backend");
+            if (!(probe instanceof CudaBackend gpu)) throw new UsageException("--fallback measure needs the cuda backend");
             DenseFallback measured = gpu.measureBreakEven(Map.of(probe.graph().inputs().get(0).name(),
                     model.inputShape(width, height)), cameras, probeEvery);
             out.println("break-even fractions measured for " + cameras + " cameras: " + measured.layers());
@@ -68,12 +68,12 @@ public record BenchSettings(BenchModel model, int width, int height, BackendBuil
         try {
             return DenseFallback.parse(spec, probeEvery);
         } catch (IllegalArgumentException e) {
-            throw new Args.UsageException("--fallback: " + e.getMessage());
+            throw new UsageException("--fallback: " + e.getMessage());
         }
     }
 
     /** The cameras' frames: {@code cameras} cameras over this benchmark's frame range. */
-    public CameraFrames frames(int cameras, int stepsPerCamera) throws java.io.IOException {
-        return CameraFrames.open(video, width, height, model.scale(), from, stepsPerCamera, cameras, spread);
+    public SimulatedCameras frames(int cameras, int stepsPerCamera) throws java.io.IOException {
+        return SimulatedCameras.open(video, width, height, model.scale(), from, stepsPerCamera, cameras, spread);
     }
 }

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.cbinfer.job.cli.Args;
+import org.cbinfer.job.cli.UsageException;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.cb.FrameResult;
@@ -24,7 +24,7 @@ final class ChangeBasedBench {
 
     static ObjectNode run(BenchSettings s, Backend backend, int cameras, GpuEnergy energy, PrintStream out) throws IOException {
         if (s.steps() <= s.warmup()) {
-            throw new Args.UsageException(s.steps() + " frames per camera leave none to time after " + s.warmup() + " warm-up frames");
+            throw new UsageException(s.steps() + " frames per camera leave none to time after " + s.warmup() + " warm-up frames");
         }
         List<BackendStream> streams = new ArrayList<>();
         for (int c = 0; c < cameras; c++) streams.add(backend.newStream());
@@ -36,7 +36,7 @@ final class ChangeBasedBench {
         GpuEnergy.Window window = null;
         long energyFrames = 0;
         long denseChecks = 0;
-        try (CameraFrames video = s.frames(cameras, s.steps())) {
+        try (SimulatedCameras video = s.frames(cameras, s.steps())) {
             spread = video.spread();
             for (int t = 0; t < s.steps(); t++) {
                 List<RgbInput> inputs = video.step(t);

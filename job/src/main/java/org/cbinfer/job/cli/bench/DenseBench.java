@@ -25,7 +25,7 @@ final class DenseBench {
     static ArrayNode run(BenchSettings s, Backend backend, GpuEnergy energy, PrintStream out) throws IOException {
         int largest = Collections.max(s.batches());
         List<RgbInput> frames = new ArrayList<>();
-        try (CameraFrames video = s.frames(1, largest)) {
+        try (SimulatedCameras video = s.frames(1, largest)) {
             for (int i = 0; i < largest; i++) frames.add(video.step(i).get(0));
         }
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();

@@ -24,7 +24,7 @@ final class PeerExport {
                 .kind(BackendBuilder.Kind.CPU).precision(Precision.FP32).build()) {
             GraphExport.write(cpu.graph(), dir);
             Tensor frame;
-            try (CameraFrames video = s.frames(1, 1)) {
+            try (SimulatedCameras video = s.frames(1, 1)) {
                 frame = video.step(0).get(0).toTensor();
             }
             Map<String, Tensor> input = Map.of(s.model().input(), frame);

@@ -7,11 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.cbinfer.connectors.video.VideoFrame;
-import org.cbinfer.job.cli.Args;
 import org.cbinfer.job.cli.FrameSource;
+import org.cbinfer.job.cli.UsageException;
 import org.cbinfer.kernels.backend.Backend;
 import org.cbinfer.kernels.backend.BackendBuilder;
 import org.cbinfer.kernels.backend.Precision;
@@ -26,10 +25,6 @@ import org.cbinfer.kernels.tensor.Tensor;
  * {@code infer} does) and the backend they run on.
  */
 public final class TuningInputs {
-    /** The options this class reads; a command adds its own. */
-    public static final Set<String> OPTIONS = Set.of("model", "video", "frames", "size", "scale", "backend", "device", "precision");
-    public static final String USAGE = "--model PATH --video FILE [--frames A:B] [--size WxH] --scale pm1|unit|raw"
-            + " [--backend cpu|cuda|auto] [--device N] [--precision fp32|tf32|fp16]";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path model;
@@ -51,50 +46,30 @@ public final class TuningInputs {
         this.description = description;
     }
 
-    /** Loads the model and decodes the frames named by the options. */
-    public static TuningInputs load(Args args) throws IOException {
-        Path model = Path.of(args.require("model"));
-        String video = args.require("video");
-        ImageTensors.Scale scale;
-        try {
-            scale = ImageTensors.Scale.parse(args.require("scale"));
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException("--scale is pm1, unit or raw, got " + args.get("scale", ""));
-        }
-        BackendBuilder.Kind kind;
-        Precision precision;
-        try {
-            kind = BackendBuilder.Kind.parse(args.get("backend", "cpu"));
-            precision = Precision.parse(args.get("precision", "fp32"));
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
-        }
-        int device = args.intValue("device", 0);
-        Graph graph = ModelFiles.load(model);
+    /** Loads the model and decodes the frames the options name. */
+    public static TuningInputs load(TuningOptions o) throws IOException {
+        Graph graph = ModelFiles.load(o.model);
         if (graph.inputs().size() != 1) {
-            throw new Args.UsageException("tuning on video needs a model with one image input; " + model + " has " + graph.inputs().size());
+            throw new UsageException("tuning on video needs a model with one image input; " + o.model + " has " + graph.inputs().size());
         }
         String input = graph.inputs().get(0).name();
-        List<String> sourceArgs = new ArrayList<>(List.of("--video", video));
-        if (args.has("frames")) sourceArgs.addAll(List.of("--frames", args.require("frames")));
-        if (args.has("size")) sourceArgs.addAll(List.of("--resize", args.require("size")));
         List<Map<String, Tensor>> frames = new ArrayList<>();
         int width = 0, height = 0;
-        try (FrameSource source = FrameSource.open(Args.parse(sourceArgs, Set.of("video", "frames", "resize"), Set.of()))) {
+        try (FrameSource source = FrameSource.video(o.video, o.frames, o.size)) {
             for (VideoFrame f; (f = source.next()) != null; ) {
                 width = f.width();
                 height = f.height();
-                frames.add(Map.of(input, ImageTensors.fromRgb(f.rgb(), 0, f.width(), f.height(), scale)));
+                frames.add(Map.of(input, ImageTensors.fromRgb(f.rgb(), 0, f.width(), f.height(), o.scale)));
             }
         }
-        if (frames.size() < 2) throw new Args.UsageException("need at least 2 frames (a keyframe and one more), got " + frames.size());
+        if (frames.size() < 2) throw new UsageException("need at least 2 frames (a keyframe and one more), got " + frames.size());
         ObjectNode d = JSON.createObjectNode();
-        d.put("model", model.getFileName().toString());
-        d.put("video", Path.of(video).getFileName().toString());
-        d.put("frames", args.get("frames", "all"));
+        d.put("model", o.model.getFileName().toString());
+        d.put("video", o.video.getFileName().toString());
+        d.put("frames", o.frames == null ? "all" : o.frames.toString());
         d.put("size", width + "x" + height);
-        d.put("scale", scale.name().toLowerCase());
-        return new TuningInputs(model, graph, List.copyOf(frames), kind, device, precision, d);
+        d.put("scale", o.scale.name().toLowerCase());
+        return new TuningInputs(o.model, graph, List.copyOf(frames), o.backend.kind(), o.device, o.backend.precision(), d);
     }
 
     /** A backend factory: the chosen hardware with the given thresholds. */

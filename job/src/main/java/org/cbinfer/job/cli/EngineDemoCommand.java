@@ -2,9 +2,8 @@ package org.cbinfer.job.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.kernels.cb.ChangeBasedSession;
 import org.cbinfer.kernels.cb.FrameResult;
@@ -14,6 +13,8 @@ import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.io.ModelFiles;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code engine-demo} ({@code demo --engine-only}): the engine on the sample video. Runs PoseNet change-based over vtest.avi frames on the
@@ -22,35 +23,62 @@ import org.cbinfer.kernels.tensor.Tensor;
  * change-based outputs are from it (max error over all outputs, and in how many heatmap channels,
  * i.e. keypoints, the arg-max cell is the same).
  */
-public final class DemoCommand {
-    public static final String USAGE = "engine-demo (or demo --engine-only) [--frames N] [--size WxH] [--threshold T] [--model PATH] [--video FILE] [--check-every K]";
+@Command(name = "engine-demo", header = "The engine alone on the sample video: change-based PoseNet vs dense, live figures.",
+        description = {
+        "The engine alone on the sample video, without Kafka or Flink ('demo --engine-only' is the same): PoseNet"
+                + " change-based on the CPU, per frame the share of input pixels that changed, the MACs done against a dense"
+                + " pass and the time; every --check-every frames also the dense model, the largest output difference and in"
+                + " how many keypoint heatmaps the arg-max cell agrees."})
+public final class EngineDemoCommand implements Callable<Integer> {
+    private final PrintStream out;
 
-    private DemoCommand() {}
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "100", description = "frames to run (default: ${DEFAULT-VALUE})")
+    private int frames;
 
-    public static int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("frames", "size", "threshold", "model", "video", "check-every", "start"), Set.of());
-        int frames = args.intValue("frames", 100);
-        int start = args.intValue("start", 0);
-        int checkEvery = Math.max(1, args.intValue("check-every", 10));
-        int[] size = args.size("size") == null ? new int[] {385, 385} : args.size("size");
-        float threshold = args.floatValue("threshold", 0.03f);
-        Path model = Path.of(args.get("model", DataPaths.resolve("models/tfjs/posenet.json").toString()));
-        Path video = Path.of(args.get("video", DataPaths.resolve("video/vtest.avi").toString()));
+    @Option(names = "--start", paramLabel = "F", defaultValue = "0", description = "first video frame (default: ${DEFAULT-VALUE})")
+    private int start;
+
+    @Option(names = "--size", paramLabel = "WxH", defaultValue = "385x385", description = "input size (default: ${DEFAULT-VALUE})")
+    private ImageSize size;
+
+    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.03",
+            description = "the change threshold of every layer (default: ${DEFAULT-VALUE})")
+    private float threshold;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "the model (default: models/tfjs/posenet.json of the sample data)")
+    private Path model;
+
+    @Option(names = "--video", paramLabel = "FILE", description = "the video (default: video/vtest.avi of the sample data)")
+    private Path video;
+
+    @Option(names = "--check-every", paramLabel = "K", defaultValue = "10",
+            description = "run the dense model too every K frames and compare (default: ${DEFAULT-VALUE})")
+    private int checkEvery;
+
+    public EngineDemoCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (frames < 2) throw new UsageException("the demo needs at least 2 frames");
+        if (start < 0) throw new UsageException("--start must be >= 0, got " + start);
+        int checkEvery = Math.max(1, this.checkEvery);
+        Path model = this.model != null ? this.model : DataPaths.resolve("models/tfjs/posenet.json");
+        Path video = this.video != null ? this.video : DataPaths.resolve("video/vtest.avi");
 
         Graph graph = ModelFiles.load(model);
         String heatmap = graph.outputs().stream().filter(o -> o.contains("heatmap")).findFirst().orElse(graph.outputs().get(0));
         DenseExecutor dense = new DenseExecutor(graph);
         ChangeBasedSession cb = new ChangeBasedSession(graph, Thresholds.uniform(threshold));
         out.printf("CBinfer demo: %s on %s, frames %d..%d at %dx%d, threshold %.3f, CPU backend (%d cores)%n",
-                model.getFileName(), video.getFileName(), start, start + frames, size[0], size[1], threshold,
+                model.getFileName(), video.getFileName(), start, start + frames, size.width(), size.height(), threshold,
                 Runtime.getRuntime().availableProcessors());
         out.println("frame  changed-pixels  MACs-vs-dense  cb-ms   dense-ms  max-err  keypoints-agree");
         double sumMacs = 0, sumDense = 0, cbMs = 0, denseMs = 0, worstErr = 0, worstRange = 0;
         String worstOutput = "";
         int checked = 0, agreeing = 0, keypoints = 0, n = 0;
-        List<String> args2 = List.of("--video", video.toString(), "--frames", start + ":" + (start + frames),
-                "--resize", size[0] + "x" + size[1]);
-        try (FrameSource source = FrameSource.open(Args.parse(args2, Set.of("video", "frames", "resize"), Set.of()))) {
+        try (FrameSource source = FrameSource.video(video, new FrameRange(start, start + frames), size)) {
             for (VideoFrame f; (f = source.next()) != null; n++) {
                 Tensor input = ImageTensors.fromRgb(f.rgb(), 0, f.width(), f.height(), ImageTensors.Scale.PM1);
                 FrameResult r = cb.process(input);
@@ -86,7 +114,7 @@ public final class DemoCommand {
                         100.0 * r.stats().macs() / r.stats().denseMacs(), ms, r.stats().keyframe() ? " key" : "    ", check);
             }
         }
-        if (n < 2) throw new Args.UsageException("the demo needs at least 2 frames");
+        if (n < 2) throw new UsageException("the demo needs at least 2 frames");
         out.printf("%nsummary over %d frames after the keyframe:%n", n - 1);
         out.printf("  change-based MACs: %.1f%% of dense (ceiling speed-up %.2fx)%n", 100 * sumMacs / sumDense, sumDense / sumMacs);
         out.printf("  change-based: %.1f ms/frame on average%n", cbMs / (n - 1));

@@ -26,8 +26,8 @@ import org.cbinfer.operators.inference.FrameRejection;
  * {@link CameraFrame} (keeping the frame as it arrived), and an operator's {@link FrameRejection} back into a
  * {@link DeadLetter} with the original bytes, the frame contract's headers and the reason.
  */
-final class CameraFrames {
-    private CameraFrames() {}
+final class CameraFrameConversions {
+    private CameraFrameConversions() {}
 
     /**
      * Decodes frames to RGB camera frames (operator "decode-frames"); frames that do not decode go to

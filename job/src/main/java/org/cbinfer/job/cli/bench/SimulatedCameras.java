@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.TreeMap;
 import org.cbinfer.connectors.video.VideoFrame;
 import org.cbinfer.connectors.video.VideoReader;
-import org.cbinfer.job.cli.Args;
+import org.cbinfer.job.cli.UsageException;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.RgbInput;
 
@@ -28,7 +28,7 @@ import org.cbinfer.kernels.tensor.RgbInput;
  * size, back to back from video frame 0: what {@code bench/device-run.sh} makes with OpenCV on the GPU machine,
  * where carrying FFmpeg's natives would not fit.
  */
-public final class CameraFrames implements Closeable {
+public final class SimulatedCameras implements Closeable {
     private final Decoder reader;
     private final ImageTensors.Scale scale;
     private final long from;
@@ -44,7 +44,7 @@ public final class CameraFrames implements Closeable {
         String source();
     }
 
-    private CameraFrames(Decoder reader, ImageTensors.Scale scale, long from, int steps, int cameras, int spread) {
+    private SimulatedCameras(Decoder reader, ImageTensors.Scale scale, long from, int steps, int cameras, int spread) {
         this.reader = reader;
         this.scale = scale;
         this.from = from;
@@ -60,7 +60,7 @@ public final class CameraFrames implements Closeable {
      * @param spread frames between the start offsets of neighbouring cameras; -1 spreads the cameras evenly over
      *     the video (at least 1 apart)
      */
-    public static CameraFrames open(Path video, int width, int height, ImageTensors.Scale scale, long from, int steps,
+    public static SimulatedCameras open(Path video, int width, int height, ImageTensors.Scale scale, long from, int steps,
                                     int cameras, int spread) throws IOException {
         boolean raw = video.getFileName().toString().endsWith(".rgb");
         long frameBytes = 3L * width * height;
@@ -77,11 +77,11 @@ public final class CameraFrames implements Closeable {
         }
         long last = from + (long) (cameras - 1) * spread + steps;
         if (length >= 0 && last > length) {
-            throw new Args.UsageException(String.format("%s has %d frames: %d cameras %d frames apart showing %d frames "
+            throw new UsageException(String.format("%s has %d frames: %d cameras %d frames apart showing %d frames "
                     + "from %d need %d; use fewer frames or cameras", video, length, cameras, spread, steps, from, last));
         }
         Decoder decoder = raw ? rawFrames(video, width, height, from) : decoded(video, width, height, from, last);
-        return new CameraFrames(decoder, scale, from, steps, cameras, spread);
+        return new SimulatedCameras(decoder, scale, from, steps, cameras, spread);
     }
 
     private static Decoder decoded(Path video, int width, int height, long from, long to) throws IOException {
