@@ -34,12 +34,12 @@ class RescaleFromSavepointTest {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     /**
-     * A Flink cluster per case (an instance field): each case starts from a fresh cluster, as when it runs alone.
-     * Slots for every job of a case at once (2 + 2 + up to 3): a job never waits for an ended job's slots.
+     * Slots for every job of both cases at once (2 + 2 + 1, then 2 + 2 + 3): a job never waits for an ended job's
+     * slots to be given back. (Flink's extension runs one cluster per class: as an instance field it fails.)
      */
     @RegisterExtension
-    final MiniClusterExtension flink = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(7).build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(12).build());
 
     /** How long a wait for committed results may take at most: conditions end it, this only bounds a hang. */
     private static final Duration PATIENCE = Duration.ofMinutes(3);
