@@ -19,7 +19,7 @@ public final class DataPaths {
             if (p != null && Files.isDirectory(p.resolve("models"))) return p.normalize();
         }
         throw new UsageException("sample data not found (looked in $CBINFER_DATA, " + home.resolve("data")
-                + "): run bin/fetch-data, or pass --model and --video");
+                + "): run bin/fetch-data (bin/cbinfer demo fetches it on first use)");
     }
 
     /**
