@@ -30,7 +30,7 @@ public final class BenchCommand {
             "        [--threshold T[,T...] | --thresholds FILE] [--video FILE|FRAMES.rgb] [--frames A:B] [--cameras 1,8,32,128]",
             "        [--spread N] [--batch 1,8,32] [--warmup N] [--iters N] [--check-every K] [--fallback none,measure]",
             "        [--probe-every N] [--fallback-out FILE]",
-            "        [--out FILE.json] [--power FILE.png] [--export DIR]",
+            "        [--outputs full|labels] [--out FILE.json] [--power FILE.png] [--export DIR]",
             "  --size       input size (default: the reference network's published size; files: their declared size)",
             "  --scale      pixel scaling; reference networks default to theirs (unit), files need it (PoseNet: pm1)",
             "  --mode       what to time: dense (Backend.dense at each --batch), cb (change-based, each threshold, each",
@@ -48,6 +48,8 @@ public final class BenchCommand {
             "  --probe-every  frames between the fallback's probes for measure and fraction fallbacks (default 16)",
             "  --fallback-out  write the break-even fractions measured for the first --cameras count to FILE (a",
             "               fallback file for backend.fallback)",
+            "  --outputs    full (default): every output as fp32 tensors; labels: the scene labeling network's label map,",
+            "               made where the backend computes (on the GPU: only one byte a pixel goes down)",
             "  --power      plot the GPU's power over the run, a marker per timed part, to FILE.png (NVML; the",
             "               joules per frame are reported whenever the backend is a GPU whose energy NVML reads)",
             "  --export     write graph.json, weights.f32 and a reference frame with our CPU outputs for",
@@ -59,7 +61,7 @@ public final class BenchCommand {
     public static int run(List<String> argv, PrintStream out) throws Exception {
         Args args = Args.parse(argv, Set.of("model", "size", "scale", "backend", "device", "precision", "mode", "threshold",
                 "thresholds", "video", "frames", "cameras", "spread", "batch", "warmup", "iters", "check-every", "out",
-                "export", "fallback", "probe-every", "fallback-out", "power"), Set.of());
+                "export", "fallback", "probe-every", "fallback-out", "power", "outputs"), Set.of());
         BenchModel model = BenchModel.resolve(args.require("model"), args.get("scale", null));
         int[] size = args.size("size");
         int width = size != null ? size[0] : model.defaultWidth();
@@ -78,7 +80,7 @@ public final class BenchCommand {
                 args.intValue("spread", -1), positiveInts(args, "cameras", "1,8,32,128"), positiveInts(args, "batch", "1,8,32"),
                 nonNegative(args, "warmup", 3), positive(args, "iters", 20), positive(args, "check-every", 10),
                 csv(args.get("fallback", "none")), positive(args, "probe-every", DenseFallback.DEFAULT_PROBE_EVERY),
-                args.has("fallback-out") ? Path.of(args.require("fallback-out")) : null);
+                args.has("fallback-out") ? Path.of(args.require("fallback-out")) : null, labels(args));
         if (s.fallbackOut() != null && !s.fallbacks().contains("measure")) {
             throw new Args.UsageException("--fallback-out needs --fallback measure");
         }
@@ -106,6 +108,13 @@ public final class BenchCommand {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
+    }
+
+    /** --outputs: true for labels. */
+    private static boolean labels(Args args) {
+        String outputs = args.get("outputs", "full");
+        if (!outputs.equals("full") && !outputs.equals("labels")) throw new Args.UsageException("--outputs is full or labels, got " + outputs);
+        return outputs.equals("labels");
     }
 
     private static Precision precision(Args args) {
