@@ -13,6 +13,9 @@
 #   FRAMES       frames per camera (default 0:200);  CAMERAS (default 1,8,32,128)
 #   BATCHES      dense batch sizes, ours and the peer's (default 1,8,32)
 #   BACKEND      cuda (default) or cpu;  TESTS=0 skips the JUnit run;  PEER=0 skips the peer
+#   OUTPUTS      full (default), labels, or full,labels: "labels" runs the peer with --labels and ours with
+#                --outputs labels (label maps made on the GPU and downloaded instead of the scores; segmentation
+#                networks only), its results as network NAME+labels (peer-NAME+labels.json, ours-NAME+labels-P.json)
 #   PEER_ARGS    extra peer options (default "--warmup 10 --iters 30");  BENCH_ARGS extra bench options
 #   STEP_TIMEOUT seconds any one step may take (default 300);  JAVA_OPTS (default -Xmx64g)
 set -uo pipefail
@@ -26,6 +29,7 @@ FRAMES=${FRAMES:-0:200}
 CAMERAS=${CAMERAS:-1,8,32,128}
 BATCHES=${BATCHES:-1,8,32}
 BACKEND=${BACKEND:-cuda}
+OUTPUTS=${OUTPUTS:-full}
 PEER_ARGS=${PEER_ARGS:-"--warmup 10 --iters 30"}
 BENCH_ARGS=${BENCH_ARGS:-}
 STEP_TIMEOUT=${STEP_TIMEOUT:-300}
@@ -64,16 +68,20 @@ for spec in $NETWORKS; do
   [ -f "$frames" ] || step "decode $size" python3 bench/decode_frames.py --video "$CBINFER_DATA/video/vtest.avi" --size "$size" --out "$frames"
   common=(--model "$model" --size "$size" --scale "$scale" --video "$frames")
   step "export $name" "${J[@]}" org.cbinfer.job.Cli bench "${common[@]}" --frames "$FRAMES" --export "$work/exports/$name"
-  if [ "${PEER:-1}" = 1 ]; then
-    # shellcheck disable=SC2086
-    step "peer $name" python3 bench/peers/pytorch_dense.py --export "$work/exports/$name" --batches "$BATCHES" \
-      --out "$work/results/peer-$name.json" $PEER_ARGS
-  fi
-  for p in ${PRECISIONS//,/ }; do
-    # shellcheck disable=SC2086
-    step "ours $name $p" "${J[@]}" org.cbinfer.job.Cli bench "${common[@]}" --backend "$BACKEND" --precision "$p" \
-      --mode dense,cb --threshold "$thresholds" --frames "$FRAMES" --cameras "$CAMERAS" --batch "$BATCHES" \
-      --out "$work/results/ours-$name-$p.json" --power "$work/results/power-$name-$p.png" $BENCH_ARGS
+  for outputs in ${OUTPUTS//,/ }; do
+    run=$name peer_labels=()
+    [ "$outputs" = labels ] && run=$name+labels peer_labels=(--labels)
+    if [ "${PEER:-1}" = 1 ]; then
+      # shellcheck disable=SC2086
+      step "peer $run" python3 bench/peers/pytorch_dense.py --export "$work/exports/$name" --batches "$BATCHES" \
+        --out "$work/results/peer-$run.json" "${peer_labels[@]}" $PEER_ARGS
+    fi
+    for p in ${PRECISIONS//,/ }; do
+      # shellcheck disable=SC2086
+      step "ours $run $p" "${J[@]}" org.cbinfer.job.Cli bench "${common[@]}" --backend "$BACKEND" --precision "$p" \
+        --mode dense,cb --threshold "$thresholds" --frames "$FRAMES" --cameras "$CAMERAS" --batch "$BATCHES" \
+        --outputs "$outputs" --out "$work/results/ours-$run-$p.json" --power "$work/results/power-$run-$p.png" $BENCH_ARGS
+    done
   done
 done
 

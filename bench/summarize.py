@@ -106,7 +106,7 @@ def summarize(folder):
                           f"{device:.4f} | {ours_b1 / c['ms_per_camera_frame']:.2f}x | {pb1 / c['ms_per_camera_frame']:.2f}x | {c['camera_frames_per_s']:.0f} | "
                           f"{c['camera_frames_per_s'] / pfps if pfps else float('nan'):.2f}x | {mj(c.get('joules_per_frame', math.nan))} | "
                           f"{pj / c.get('joules_per_frame', math.nan):.2f}x | {c['mac_ratio']:.2f} | {task} | "
-                          f"{err['rel_l2']:.3g} | {c['bytes_per_camera'] / 1048576:.1f} |")
+                          f"{err.get('rel_l2', float('nan')):.3g} | {c['bytes_per_camera'] / 1048576:.1f} |")
         print(f"(peer reference: batch 1 {pc1 if ours else ''}; frames/s {pcf if ours else ''})")
     return 0
 

@@ -8,9 +8,14 @@ TF32, fp16 and fp16 channels-last; eager and captured in a CUDA graph; batch 1, 
 median after warm-up, cudnn.benchmark on; joules per frame from the GPU's energy counter (NVML) over a window
 of repeated calls in the last mode. Prints a table and writes the figures as JSON.
 
+With --labels, each timed call also makes every output's label map on the GPU (argmax over channels, uint8) and
+downloads it (.cpu(), after the graph's replay: no graph holds a copy to pageable memory), as `bin/cbinfer bench
+--outputs labels` does: our figures include our transfers, so the peer's then include its download too. (Unlike
+our LabelRule, torch.argmax lets NaN win; the peer's scores hold none.)
+
   python3 bench/peers/pytorch_dense.py --export DIR [--out peer.json] [--batches 1,8,32]
           [--precisions fp32,tf32,fp16,fp16cl] [--modes eager,graph] [--warmup 10] [--iters 50]
-          [--energy-seconds 2]
+          [--energy-seconds 2] [--labels]
   python3 bench/peers/pytorch_dense.py --export DIR --numpy-check
 
 The graph interpreter is shared by two backends: torch (the peer) and numpy in float64 (`--numpy-check`),
@@ -543,7 +548,7 @@ def peer(export, args):
         "device": torch.cuda.get_device_name(0), "torch": torch.__version__, "cuda": torch.version.cuda,
         "cudnn": torch.backends.cudnn.version(), "export": os.path.abspath(export.folder),
         "input": list(x0.shape), "gmac_per_frame": conv_macs(export, {name: x0.shape}) / 1e9,
-        "warmup": args.warmup, "iters": args.iters, "checks": {}, "timings": [],
+        "warmup": args.warmup, "iters": args.iters, "labels": args.labels, "checks": {}, "timings": [],
     }
     print(f"{result['device']}, torch {result['torch']}, CUDA {result['cuda']}, cuDNN {result['cudnn']}; "
           f"input {list(x0.shape)}, {result['gmac_per_frame']:.2f} GMAC/frame")
@@ -561,22 +566,32 @@ def peer(export, args):
             ops = TorchOps(torch, device, getattr(torch, dtype_name), cl)
             params = ops.params(export)
 
-            def forward(x):
+            def scores(x):
                 return run_graph(export, ops, {name: x}, params)
 
-            got = forward(ops.tensor(x0))
+            def labels(x):
+                return {k: v.argmax(dim=1).to(torch.uint8) for k, v in scores(x).items()}
+
+            forward = labels if args.labels else scores
+            got = scores(ops.tensor(x0))
             err = compare(expected, {k: v.float().cpu().numpy() for k, v in got.items()})
             result["checks"][prec] = {"max_abs": err["max_abs"], "rel_l2": err["rel_l2"]}
             limit = {"fp32": 1e-4, "tf32": 1e-2, "fp16": 5e-2, "fp16cl": 5e-2}[prec]
             bad = not err["rel_l2"] <= limit
             failed |= bad
-            print(f"check {prec:6s}: max abs {err['max_abs']:.3g}, rel L2 {err['rel_l2']:.3g}"
+            mismatch = ""
+            if args.labels:
+                got_labels = {k: v.cpu().numpy() for k, v in labels(ops.tensor(x0)).items()}
+                pct = label_mismatch_pct(expected, got_labels)
+                result["checks"][prec]["label_mismatch_pct"] = pct
+                mismatch = f", labels {pct:.3g}% off our CPU's"
+            print(f"check {prec:6s}: max abs {err['max_abs']:.3g}, rel L2 {err['rel_l2']:.3g}{mismatch}"
                   + (f"  FAILED (limit {limit})" if bad else ""))
             for batch in args.batches:
                 xb = ops.tensor(np.repeat(x0, batch, axis=0))
                 for mode in args.modes:
                     try:
-                        fn = forward_fn(torch, forward, xb, mode)
+                        fn = forward_fn(torch, forward, xb, mode, args.labels)
                         med, p90 = timed(torch, fn, args.warmup, args.iters)
                     except RuntimeError as e:  # e.g. out of memory at a large batch: report, go on
                         print(f"  {prec} {mode} batch {batch}: {e}".splitlines()[0])
@@ -600,20 +615,38 @@ def peer(export, args):
     return result, failed
 
 
-def forward_fn(torch, forward, x, mode):
+def forward_fn(torch, forward, x, mode, download):
+    """A call of forward on x, eager or a CUDA graph's replay; with download, its results then go to the host."""
     if mode == "eager":
-        return lambda: forward(x)
-    static = x.clone()
-    stream = torch.cuda.Stream()
-    stream.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(stream):
-        for _ in range(3):  # cudnn.benchmark picks its algorithms before capture
-            forward(static)
-    torch.cuda.current_stream().wait_stream(stream)
-    graph = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(graph):
-        forward(static)
-    return graph.replay
+        run = lambda: forward(x)
+    else:
+        static = x.clone()
+        stream = torch.cuda.Stream()
+        stream.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(stream):
+            for _ in range(3):  # cudnn.benchmark picks its algorithms before capture
+                forward(static)
+        torch.cuda.current_stream().wait_stream(stream)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            out = forward(static)
+
+        def run():
+            graph.replay()
+            return out
+    if not download:
+        return run
+    return lambda: {k: v.cpu() for k, v in run().items()}
+
+
+def label_mismatch_pct(expected, labels):
+    """Percent of pixels whose label differs from the argmax of our CPU's scores (ties: the lower channel, as ours)."""
+    differ = total = 0
+    for k, e in expected.items():
+        want = np.argmax(e, axis=1)
+        differ += int((want != labels[k].reshape(want.shape)).sum())
+        total += want.size
+    return 100.0 * differ / total if total else 0.0
 
 
 def best_configs(timings):
@@ -654,6 +687,8 @@ def main(argv=None):
     p.add_argument("--modes", type=csv_list(str), default=["eager", "graph"])
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--iters", type=int, default=50)
+    p.add_argument("--labels", action="store_true",
+                   help="time each output's label map (argmax, uint8) and its download to the host with the network")
     p.add_argument("--energy-seconds", type=float, default=2.0,
                    help="joules per frame over this long a window of the last --modes mode (0: none; NVML)")
     args = p.parse_args(argv)

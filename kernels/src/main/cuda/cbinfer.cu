@@ -7,3 +7,4 @@
 #include "conv.cuh"
 #include "window.cuh"
 #include "elementwise.cuh"
+#include "post.cuh"

@@ -114,6 +114,14 @@ public final class BenchCommand implements Callable<Integer> {
                     + " backend.fallback (needs --fallback measure; default: not written)")
     private Path fallbackOut;
 
+    @Option(names = "--outputs", paramLabel = "full|labels", defaultValue = "full",
+            description = "full: every output as fp32 tensors; labels: the scene labeling network's label map, made where"
+                    + " the backend computes (on the GPU only one byte a pixel goes down) (default: ${DEFAULT-VALUE})")
+    private Outputs outputs;
+
+    /** What a timed call brings back. */
+    enum Outputs { full, labels }
+
     @Option(names = "--out", paramLabel = "FILE.json", description = "write every figure as JSON (default: the table only)")
     private Path json;
 
@@ -146,7 +154,8 @@ public final class BenchCommand implements Callable<Integer> {
                 video != null ? video : DataPaths.resolve("video/vtest.avi"), frames.from(), (int) frames.count(), spread,
                 positive("--cameras", cameras), positive("--batch", batches), nonNegative("--warmup", warmup),
                 positive("--iters", iterations), positive("--check-every", checkEvery), fallbacks,
-                positive("--probe-every", probeEvery), fallbackOut);
+                positive("--probe-every", probeEvery), fallbackOut,
+                outputs == Outputs.labels);
         if (s.fallbackOut() != null && !s.fallbacks().contains("measure")) {
             throw new UsageException("--fallback-out needs --fallback measure");
         }

@@ -79,6 +79,28 @@ class BenchCommandTest {
     }
 
     @Test
+    void labelOutputsTimeTheLabelMapsAndCompareChangeBasedLabelsWithDenseOnes() throws Exception {
+        TestData.file("video/vtest.avi"); // the frames bench runs on by default
+        Path json = dir.resolve("labels.json");
+        run(0, "bench", "--model", "scenelabel", "--size", "48x36", "--frames", "10:14", "--cameras", "2", "--batch", "2",
+                "--threshold", "0,0.1", "--warmup", "1", "--iters", "1", "--check-every", "1", "--outputs", "labels",
+                "--out", json.toString());
+        JsonNode r = JSON.readTree(json.toFile());
+        assertEquals("labels", r.get("outputs").asText());
+        assertEquals(1, r.get("dense").size());
+        JsonNode exact = r.get("cb").get(0).get("runs").get(0).get("error_vs_dense");
+        assertEquals(3, exact.get("frames_checked").asInt());
+        assertEquals(0.0, exact.get("label_mismatch_pct").asDouble(), "threshold 0: the same labels as dense");
+        assertTrue(!exact.has("rel_l2"), "no scores came back to compare: " + exact);
+        double mismatch = r.get("cb").get(1).get("runs").get(0).get("error_vs_dense").get("label_mismatch_pct").asDouble();
+        assertTrue(mismatch >= 0 && mismatch < 10, "label mismatch " + mismatch);
+        String err = run(2, "bench", "--model", "openpose2", "--mode", "dense", "--outputs", "labels");
+        assertTrue(err.contains("--outputs labels needs a segmentation network"), err);
+        err = run(2, "bench", "--model", "scenelabel", "--mode", "dense", "--outputs", "scores");
+        assertTrue(err.contains("--outputs is full or labels"), err);
+    }
+
+    @Test
     void peerExportsOfAllBenchmarkNetworksReproduceOurCpuOutputsInThePeersNumpyInterpreter() throws Exception {
         Assumptions.assumeTrue(pythonWithNumpy(), "python3 with numpy is needed to run bench/peers/pytorch_dense.py --numpy-check");
         String posenet = TestData.file("models/tfjs/posenet.json").toString();

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.cb.DenseFallback;
+import org.cbinfer.kernels.cb.DenseResult;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.post.LabelOutputs;
 import org.cbinfer.kernels.tensor.RgbInput;
 import org.cbinfer.kernels.tensor.Tensor;
 
@@ -32,6 +34,12 @@ public interface Backend extends AutoCloseable {
     DenseFallback fallback();
 
     Precision precision();
+
+    /**
+     * The outputs this backend returns as label maps ({@link BackendBuilder#labels}), computed where it computes:
+     * the GPU downloads a byte a pixel instead of the scores.
+     */
+    LabelOutputs labelOutputs();
 
     /** A new stream; its first frame is a keyframe. */
     BackendStream newStream();
@@ -58,9 +66,15 @@ public interface Backend extends AutoCloseable {
 
     /**
      * The dense model on a batch of frames, without any stream state: what change-based results are
-     * compared against, and the baseline that benchmarks time.
+     * compared against, and the baseline that benchmarks time. One result per frame, in order, with the label
+     * maps of the outputs asked as labels ({@link #labelOutputs}).
      */
-    List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs);
+    List<DenseResult> denseResults(List<Map<String, Tensor>> inputs);
+
+    /** The tensors of {@link #denseResults}: every output, unless some are returned as label maps only. */
+    default List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs) {
+        return denseResults(inputs).stream().map(DenseResult::outputs).toList();
+    }
 
     /**
      * {@link #process} for a graph whose single input is an RGB image, from 8-bit frames: each backend converts
@@ -70,9 +84,14 @@ public interface Backend extends AutoCloseable {
         return process(streams, asInputs(frames));
     }
 
-    /** {@link #dense} from 8-bit RGB frames, as {@link #processImages}. */
+    /** {@link #denseResults} from 8-bit RGB frames, as {@link #processImages}. */
+    default List<DenseResult> denseImageResults(List<RgbInput> frames) {
+        return denseResults(asInputs(frames));
+    }
+
+    /** The tensors of {@link #denseImageResults}, as {@link #dense}. */
     default List<Map<String, Tensor>> denseImages(List<RgbInput> frames) {
-        return dense(asInputs(frames));
+        return denseImageResults(frames).stream().map(DenseResult::outputs).toList();
     }
 
     private List<Map<String, Tensor>> asInputs(List<RgbInput> frames) {

@@ -1,14 +1,18 @@
 package org.cbinfer.kernels.backend;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.post.LabelOutputs;
+import org.cbinfer.kernels.post.LabelRule;
 
 /**
  * Builds a {@link Backend}. Defaults: the CPU backend, fp32, recursive (feedback) change detection,
- * thresholds 0 (exactly the dense result), no dense fallback.
+ * thresholds 0 (exactly the dense result), no dense fallback, every output returned as a tensor.
  *
  * <pre>{@code
  * Backend b = Backend.builder().graph(ModelFiles.load(model)).thresholds(t)
@@ -42,6 +46,8 @@ public final class BackendBuilder {
     private boolean recursive = true;
     private DenseFallback fallback = DenseFallback.NONE;
     private long gatherBudget = DEFAULT_GATHER_BUDGET;
+    private final Map<String, LabelRule> labels = new LinkedHashMap<>();
+    private boolean keepLabelledTensors;
 
     /** Device memory the CUDA backend gives a batch's gathered GEMM rows by default (512 MiB). */
     public static final long DEFAULT_GATHER_BUDGET = 512L << 20;
@@ -97,23 +103,49 @@ public final class BackendBuilder {
         return this;
     }
 
+    /**
+     * Returns graph output {@code output}, a segmentation output {@code [1, C, H, W]} of at most 256 labels, as a
+     * label map ({@code FrameResult.labels}, {@code DenseResult.labels}) made by {@code rule} where the backend
+     * computes, instead of its tensor: a GPU backend then downloads one byte a pixel, not the scores. Call once per
+     * output.
+     */
+    public BackendBuilder labels(String output, LabelRule rule) {
+        labels.put(Objects.requireNonNull(output, "output"), Objects.requireNonNull(rule, "rule"));
+        return this;
+    }
+
+    /**
+     * Also returns the tensors of the outputs returned as labels (default false): for checking label maps against
+     * the scores they came from, at the cost of downloading both.
+     */
+    public BackendBuilder keepLabelledTensors(boolean keep) {
+        this.keepLabelledTensors = keep;
+        return this;
+    }
+
     public Backend build() {
         if (graph == null) throw new IllegalStateException("a backend needs a graph");
+        for (String output : labels.keySet()) {
+            if (!graph.outputs().contains(output)) {
+                throw new IllegalArgumentException("label maps of '" + output + "': not an output of the graph " + graph.outputs());
+            }
+        }
+        LabelOutputs outputs = labels.isEmpty() ? LabelOutputs.NONE : new LabelOutputs(labels, keepLabelledTensors);
         return switch (kind) {
-            case CPU -> cpu();
-            case CUDA -> cuda();
-            case AUTO -> CudaSupport.available() ? cuda() : new CpuBackend(graph, thresholds, recursive, fallback);
+            case CPU -> cpu(outputs);
+            case CUDA -> cuda(outputs);
+            case AUTO -> CudaSupport.available() ? cuda(outputs) : new CpuBackend(graph, thresholds, recursive, fallback, outputs);
         };
     }
 
-    private Backend cpu() {
+    private Backend cpu(LabelOutputs outputs) {
         if (precision != Precision.FP32) {
             throw new IllegalArgumentException("the CPU backend computes in fp32 only, not " + precision.label());
         }
-        return new CpuBackend(graph, thresholds, recursive, fallback);
+        return new CpuBackend(graph, thresholds, recursive, fallback, outputs);
     }
 
-    private Backend cuda() {
-        return CudaSupport.open(graph, thresholds, recursive, fallback, device, precision, gatherBudget);
+    private Backend cuda(LabelOutputs outputs) {
+        return CudaSupport.open(graph, thresholds, recursive, fallback, device, precision, gatherBudget, outputs);
     }
 }

@@ -6,22 +6,29 @@ import java.util.List;
 import java.util.Map;
 import org.cbinfer.kernels.cb.ChangeBasedEngine;
 import org.cbinfer.kernels.cb.DenseFallback;
+import org.cbinfer.kernels.cb.DenseResult;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.StateSnapshot;
 import org.cbinfer.kernels.cb.StreamState;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.cpu.DenseExecutor;
 import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.post.LabelOutputs;
 import org.cbinfer.kernels.tensor.Tensor;
 
-/** The exact reference: {@link ChangeBasedEngine} on the CPU. A batch runs its frames one after another. */
+/**
+ * The exact reference: {@link ChangeBasedEngine} on the CPU. A batch runs its frames one after another. Label maps
+ * are made from the full outputs by {@link org.cbinfer.kernels.post.LabelRule}, the rule the GPU kernel follows.
+ */
 final class CpuBackend implements Backend {
     private final ChangeBasedEngine engine;
     private final DenseExecutor dense;
+    private final LabelOutputs labelOutputs;
 
-    CpuBackend(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback) {
+    CpuBackend(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback, LabelOutputs labelOutputs) {
         this.engine = new ChangeBasedEngine(graph, thresholds, recursive, fallback);
         this.dense = new DenseExecutor(engine.graph());
+        this.labelOutputs = labelOutputs;
     }
 
     @Override
@@ -50,6 +57,11 @@ final class CpuBackend implements Backend {
     }
 
     @Override
+    public LabelOutputs labelOutputs() {
+        return labelOutputs;
+    }
+
+    @Override
     public BackendStream newStream() {
         return new CpuStream(engine.newState());
     }
@@ -71,14 +83,16 @@ final class CpuBackend implements Backend {
         }
         List<FrameResult> results = new ArrayList<>(streams.size());
         for (int i = 0; i < streams.size(); i++) {
-            results.add(engine.process(((CpuStream) streams.get(i)).state, inputs.get(i)));
+            FrameResult r = engine.process(((CpuStream) streams.get(i)).state, inputs.get(i));
+            results.add(new FrameResult(labelOutputs.tensors(r.outputs()), labelOutputs.labels(r.outputs()), r.stats()));
         }
         return results;
     }
 
     @Override
-    public List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs) {
-        return inputs.stream().map(dense::run).toList();
+    public List<DenseResult> denseResults(List<Map<String, Tensor>> inputs) {
+        return inputs.stream().map(dense::run)
+                .map(out -> new DenseResult(labelOutputs.tensors(out), labelOutputs.labels(out))).toList();
     }
 
     @Override

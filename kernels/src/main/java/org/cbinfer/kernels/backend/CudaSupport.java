@@ -5,6 +5,7 @@ import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.cuda.Cuda;
 import org.cbinfer.kernels.cuda.CudaBackend;
 import org.cbinfer.kernels.graph.Graph;
+import org.cbinfer.kernels.post.LabelOutputs;
 
 /** Where the builder finds the CUDA backend. */
 final class CudaSupport {
@@ -15,7 +16,7 @@ final class CudaSupport {
     }
 
     static Backend open(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback, int device,
-                        Precision precision, long gatherBudget) {
-        return CudaBackend.open(graph, thresholds, recursive, fallback, device, precision, gatherBudget);
+                        Precision precision, long gatherBudget, LabelOutputs labelOutputs) {
+        return CudaBackend.open(graph, thresholds, recursive, fallback, device, precision, gatherBudget, labelOutputs);
     }
 }

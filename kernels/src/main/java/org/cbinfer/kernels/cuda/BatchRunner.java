@@ -20,6 +20,9 @@ import java.util.Map;
 import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUgraphExec_st;
 import org.cbinfer.kernels.cb.LayerMode;
+import org.cbinfer.kernels.post.LabelOutputs;
+import org.cbinfer.kernels.post.LabelRule;
+import org.cbinfer.kernels.post.Labels;
 import org.cbinfer.kernels.tensor.RgbInput;
 import org.cbinfer.kernels.tensor.Tensor;
 
@@ -37,6 +40,9 @@ import org.cbinfer.kernels.tensor.Tensor;
  * keyframe flags (set for a camera's keyframe and for a layer that commits or computes its whole input); a
  * layer a camera computes densely while others of the batch do not reads that camera's current input in place
  * of its committed one (its table entry points there), so it recomputes everything and commits nothing.
+ *
+ * <p>Outputs go down as fp32 NCHW tensors or, those asked as labels, as label maps made on the device (a byte a
+ * pixel), or both; both are part of the captured frame.
  */
 final class BatchRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(BatchRunner.class.getName());
@@ -75,8 +81,13 @@ final class BatchRunner implements AutoCloseable {
     private final DeviceBuffer[] fresh;
     private final DeviceBuffer[] inputStage;
     private final PinnedBuffer[] inputStageHost;
+    /** Per graph output: its staging as an fp32 tensor, null where only its labels go down. */
     private final DeviceBuffer[] outputStage;
     private final PinnedBuffer[] outputStageHost;
+    /** Per graph output: the rule of its label map, null where it goes down as a tensor only. */
+    private final LabelRule[] labelRules;
+    private final DeviceBuffer[] labelStage;
+    private final PinnedBuffer[] labelStageHost;
     private final DeviceBuffer hostStage;
     private final PinnedBuffer hostStageHost;
     /**
@@ -103,11 +114,20 @@ final class BatchRunner implements AutoCloseable {
      *     converted on the device through a 256-entry table) rather than float tensors
      * @param denseBatch for a dense runner, its cameras' buffers laid out back to back (cuDNN takes the batch at once);
      *     null otherwise
+     * @param labelOutputs the outputs that go down as label maps
      */
     BatchRunner(CudaPlan plan, int cams, Mode mode, boolean images, Launcher launcher, GraphCapture graph,
-                DeviceMemoryPool pool, List<CudaStream> denseBatch) {
+                DeviceMemoryPool pool, List<CudaStream> denseBatch, LabelOutputs labelOutputs) {
         if (images && (plan.inputSlots().length != 1 || plan.slots()[plan.inputSlots()[0]].channels() != 3)) {
             throw new IllegalArgumentException("RGB images feed a graph of one 3-channel input");
+        }
+        int[] outs = plan.outputSlots();
+        List<String> outputNames = plan.cpu().graph().outputs();
+        this.labelRules = new LabelRule[outs.length];
+        for (int i = 0; i < outs.length; i++) {
+            labelRules[i] = labelOutputs.rule(outputNames.get(i));
+            // checked before anything is allocated: a refused shape leaves nothing behind
+            if (labelRules[i] != null) LabelRule.checkShape(plan.slots()[outs[i]].shape(), Labels.MAX_CLASSES);
         }
         this.plan = plan;
         this.cams = cams;
@@ -156,13 +176,21 @@ final class BatchRunner implements AutoCloseable {
             inputStage[i] = pool.allocate(bytes);
             inputStageHost[i] = new PinnedBuffer(bytes);
         }
-        int[] outs = plan.outputSlots();
         this.outputStage = new DeviceBuffer[outs.length];
         this.outputStageHost = new PinnedBuffer[outs.length];
+        this.labelStage = new DeviceBuffer[outs.length];
+        this.labelStageHost = new PinnedBuffer[outs.length];
         for (int i = 0; i < outs.length; i++) {
-            long bytes = 4L * cams * plan.slots()[outs[i]].size();
-            outputStage[i] = pool.allocate(bytes);
-            outputStageHost[i] = new PinnedBuffer(bytes);
+            if (labelOutputs.returnsTensor(outputNames.get(i))) {
+                long bytes = 4L * cams * plan.slots()[outs[i]].size();
+                outputStage[i] = pool.allocate(bytes);
+                outputStageHost[i] = new PinnedBuffer(bytes);
+            }
+            if (labelRules[i] != null) {
+                long bytes = (long) cams * plan.slots()[outs[i]].plane();
+                labelStage[i] = pool.allocate(bytes);
+                labelStageHost[i] = new PinnedBuffer(bytes);
+            }
         }
         this.denseConvolutions = new DenseConvolution[stepCount];
         for (CudaStep s : plan.steps()) s.prepare(this);
@@ -346,7 +374,8 @@ final class BatchRunner implements AutoCloseable {
      * What one camera's frame produced; {@code firstNonFinite[i]} is the flat index of input i's first NaN or
      * infinite value, -1 if none (outputs and state of such a camera are then meaningless).
      */
-    record CameraResult(Map<String, Tensor> outputs, int[] updated, int[] detected, int[] firstNonFinite) {}
+    record CameraResult(Map<String, Tensor> outputs, Map<String, Labels> labels, int[] updated, int[] detected,
+                        int[] firstNonFinite) {}
 
     /**
      * Runs one frame for each stream ({@code frames}: tensors in graph input order, NCHW, or RGB images as
@@ -524,10 +553,19 @@ final class BatchRunner implements AutoCloseable {
             int[] outs = plan.outputSlots();
             for (int i = 0; i < outs.length; i++) {
                 SlotLayout l = plan.slots()[outs[i]];
-                launcher.launch(Kernels.STORE_OUTPUT, launcher.blocksFor(l.size(), 4), cams, Launcher.BLOCK,
-                        new Kernels.StoreOutput(val(outs[i]), outputStage[i].address(), l.channels(), l.plane()));
-                check(cuMemcpyDtoHAsync(outputStageHost[i].pointer(), outputStage[i].address(), 4L * cams * l.size(), s),
-                        "cuMemcpyDtoHAsync");
+                if (outputStage[i] != null) {
+                    launcher.launch(Kernels.STORE_OUTPUT, launcher.blocksFor(l.size(), 4), cams, Launcher.BLOCK,
+                            new Kernels.StoreOutput(val(outs[i]), outputStage[i].address(), l.channels(), l.plane()));
+                    check(cuMemcpyDtoHAsync(outputStageHost[i].pointer(), outputStage[i].address(), 4L * cams * l.size(), s),
+                            "cuMemcpyDtoHAsync");
+                }
+                if (labelStage[i] != null) {
+                    launcher.launch(Kernels.LABEL_OUTPUT, launcher.blocksFor(l.plane(), 4), cams, Launcher.BLOCK,
+                            new Kernels.LabelOutput(val(outs[i]), labelStage[i].address(), l.channels(), l.plane(),
+                                    labelRules[i].cut()));
+                    check(cuMemcpyDtoHAsync(labelStageHost[i].pointer(), labelStage[i].address(), (long) cams * l.plane(), s),
+                            "cuMemcpyDtoHAsync");
+                }
             }
         }
         check(cuMemcpyDtoHAsync(countersHost.pointer(), counters.address(), 4L * counterCount, s), "cuMemcpyDtoHAsync");
@@ -601,20 +639,37 @@ final class BatchRunner implements AutoCloseable {
         ByteBuffer counts = countersHost.view();
         int[] outs = plan.outputSlots();
         float[][][] data = new float[cams][outs.length][];
+        byte[][][] labels = new byte[cams][outs.length][];
         if (mode != Mode.RESTORE) {
             for (int i = 0; i < outs.length; i++) {
-                int output = i, size = (int) plan.slots()[outs[i]].size();
-                for (int c = 0; c < cams; c++) data[c][i] = new float[size];
-                ByteBuffer stage = outputStageHost[i].view();
-                ParallelCopy.run(cams, size, 4, (c, from, length) ->
-                        stage.asFloatBuffer().get(c * size + from, data[c][output], from, length));
+                int output = i;
+                if (outputStage[i] != null) {
+                    int size = (int) plan.slots()[outs[i]].size();
+                    for (int c = 0; c < cams; c++) data[c][i] = new float[size];
+                    ByteBuffer stage = outputStageHost[i].view();
+                    ParallelCopy.run(cams, size, 4, (c, from, length) ->
+                            stage.asFloatBuffer().get(c * size + from, data[c][output], from, length));
+                }
+                if (labelStage[i] != null) {
+                    int plane = plan.slots()[outs[i]].plane();
+                    for (int c = 0; c < cams; c++) labels[c][i] = new byte[plane];
+                    ByteBuffer stage = labelStageHost[i].view();
+                    ParallelCopy.run(cams, plane, 1, (c, from, length) ->
+                            stage.get(c * plane + from, labels[c][output], from, length));
+                }
             }
         }
         for (int c = 0; c < cams; c++) {
             Map<String, Tensor> outputs = new java.util.LinkedHashMap<>();
+            Map<String, Labels> labelMaps = new java.util.LinkedHashMap<>();
             if (mode != Mode.RESTORE) {
                 for (int i = 0; i < outs.length; i++) {
-                    outputs.put(plan.cpu().graph().outputs().get(i), Tensor.of(plan.slots()[outs[i]].shape(), data[c][i]));
+                    String name = plan.cpu().graph().outputs().get(i);
+                    SlotLayout l = plan.slots()[outs[i]];
+                    if (data[c][i] != null) outputs.put(name, Tensor.of(l.shape(), data[c][i]));
+                    if (labels[c][i] != null) {
+                        labelMaps.put(name, new Labels(LabelRule.classes(l.channels()), l.height(), l.width(), labels[c][i]));
+                    }
                 }
             }
             int[] updated = new int[stepCount];
@@ -628,7 +683,7 @@ final class BatchRunner implements AutoCloseable {
                 int record = counts.getInt(4 * (nonFiniteOffset(i) + c));
                 firstNonFinite[i] = mode == Mode.RESTORE || record == 0 ? -1 : Integer.MAX_VALUE - record;
             }
-            r[c] = new CameraResult(outputs, updated, detected, firstNonFinite);
+            r[c] = new CameraResult(outputs, labelMaps, updated, detected, firstNonFinite);
         }
         return r;
     }
@@ -649,10 +704,12 @@ final class BatchRunner implements AutoCloseable {
         for (DeviceBuffer d : fresh) pool.release(d);
         for (DeviceBuffer d : inputStage) pool.release(d);
         for (DeviceBuffer d : outputStage) pool.release(d);
+        for (DeviceBuffer d : labelStage) pool.release(d);
         controlHost.close();
         countersHost.close();
         if (hostStageHost != null) hostStageHost.close();
         for (PinnedBuffer p : inputStageHost) p.close();
-        for (PinnedBuffer p : outputStageHost) p.close();
+        for (PinnedBuffer p : outputStageHost) if (p != null) p.close();
+        for (PinnedBuffer p : labelStageHost) if (p != null) p.close();
     }
 }

@@ -20,6 +20,7 @@ import org.cbinfer.kernels.backend.BackendStream;
 import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.ChangeBasedEngine;
 import org.cbinfer.kernels.cb.DenseFallback;
+import org.cbinfer.kernels.cb.DenseResult;
 import org.cbinfer.kernels.cb.FrameResult;
 import org.cbinfer.kernels.cb.FrameStats;
 import org.cbinfer.kernels.cb.LayerMode;
@@ -31,6 +32,7 @@ import org.cbinfer.kernels.cpu.PlanCache;
 import org.cbinfer.kernels.graph.Graph;
 import org.cbinfer.kernels.graph.GraphOptimizer;
 import org.cbinfer.kernels.graph.ModelException;
+import org.cbinfer.kernels.post.LabelOutputs;
 import org.cbinfer.kernels.tensor.ImageTensors;
 import org.cbinfer.kernels.tensor.RgbInput;
 import org.cbinfer.kernels.tensor.Shapes;
@@ -42,7 +44,8 @@ import org.cbinfer.kernels.tensor.Tensor;
  * list of affected positions per layer for all of them), replayed as a CUDA graph. NVIDIA's libraries do the dense
  * arithmetic (cuBLASLt the GEMM of the changed positions' rows, cuDNN the dense passes); the project's kernels do
  * what no library does (change detection, dilation, compaction, gather and scatter). Several backends may share a
- * GPU: each has its own CUDA stream, library handles and memory pool in the device's one context.
+ * GPU: each has its own CUDA stream, library handles and memory pool in the device's one context. Outputs asked as
+ * labels are turned into label maps on the device, in the frame's graph, and only those go down.
  *
  * <p>Open with {@code Backend.builder().kind(CUDA)}. Not thread-safe: one thread drives a backend.
  */
@@ -58,6 +61,7 @@ public final class CudaBackend implements Backend {
     private final DenseFallback fallback;
     private final Precision precision;
     private final long gatherBudget;
+    private final LabelOutputs labelOutputs;
     private final CudaDevice device;
     private final CUstream_st stream = new CUstream_st();
     private final Launcher launcher;
@@ -80,7 +84,7 @@ public final class CudaBackend implements Backend {
     private record Group(CudaPlan plan, ImageTensors.Scale scale) {}
 
     private CudaBackend(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback, int deviceIndex,
-                        Precision precision, long gatherBudget) {
+                        Precision precision, long gatherBudget, LabelOutputs labelOutputs) {
         this.graph = GraphOptimizer.optimize(graph);
         ChangeBasedEngine.checkLayerNames(this.graph, thresholds);
         ChangeBasedEngine.checkLayerNames(this.graph, fallback.layers().keySet(), "break-even fractions");
@@ -89,6 +93,7 @@ public final class CudaBackend implements Backend {
         this.fallback = fallback;
         this.precision = precision;
         this.gatherBudget = gatherBudget;
+        this.labelOutputs = labelOutputs;
         this.device = CudaDevice.get(deviceIndex);
         check(cuStreamCreate(stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         this.launcher = new Launcher(device, stream, precision);
@@ -102,12 +107,13 @@ public final class CudaBackend implements Backend {
      * Opens a backend on a GPU.
      *
      * @param gatherBudget device memory (bytes) for a batch's gathered GEMM rows at once
+     * @param labelOutputs the outputs returned as label maps
      * @throws CudaException when CUDA, NVIDIA's libraries, the GPU or the kernels are unavailable (the message says
      *     which)
      */
     public static CudaBackend open(Graph graph, Thresholds thresholds, boolean recursive, DenseFallback fallback,
-                                   int deviceIndex, Precision precision, long gatherBudget) {
-        return new CudaBackend(graph, thresholds, recursive, fallback, deviceIndex, precision, gatherBudget);
+                                   int deviceIndex, Precision precision, long gatherBudget, LabelOutputs labelOutputs) {
+        return new CudaBackend(graph, thresholds, recursive, fallback, deviceIndex, precision, gatherBudget, labelOutputs);
     }
 
     @Override
@@ -133,6 +139,11 @@ public final class CudaBackend implements Backend {
     @Override
     public DenseFallback fallback() {
         return fallback;
+    }
+
+    @Override
+    public LabelOutputs labelOutputs() {
+        return labelOutputs;
     }
 
     /** True when frames at these input shapes run as one CUDA graph (no op falls back to the host). */
@@ -242,7 +253,7 @@ public final class CudaBackend implements Backend {
         long nanos = System.nanoTime() - start;
         for (int k = 0; k < n; k++) {
             CudaStream s = batch.get(k);
-            results[indexes.get(k)] = new FrameResult(out[k].outputs(),
+            results[indexes.get(k)] = new FrameResult(out[k].outputs(), out[k].labels(),
                     frameDone(p, s, keyframes[k], out[k], nanos, runner.deviceNanos()));
         }
     }
@@ -313,7 +324,7 @@ public final class CudaBackend implements Backend {
             boolean[] keyframes = new boolean[cameras], none = new boolean[cameras];
             Arrays.fill(keyframes, true);
             try (BatchRunner runner = new BatchRunner(p, cameras, BatchRunner.Mode.CHANGE_BASED, false, launcher, graphCapture,
-                    pool, null)) {
+                    pool, null, LabelOutputs.NONE)) {
                 runner.run(streams, batch, keyframes);
                 double[] t1 = runner.stepMillis(streams, keyframes, BREAK_EVEN_REPS);
                 runner.run(streams, batch, none);  // the same frames again: nothing changes
@@ -344,30 +355,31 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * The device time of the last {@link #dense} or {@link #denseImages} call (CUDA events, from its first upload to
-     * its last download, summed over the launches it took): what the GPU spent, without the host's share.
+     * The device time of the last dense call ({@link #denseResults}, {@link #denseImageResults} and the methods on
+     * them; CUDA events, from its first upload to its last download, summed over the launches it took): what the GPU
+     * spent, without the host's share.
      */
     public long lastDenseDeviceNanos() {
         return lastDenseDeviceNanos;
     }
 
     @Override
-    public List<Map<String, Tensor>> dense(List<Map<String, Tensor>> inputs) {
+    public List<DenseResult> denseResults(List<Map<String, Tensor>> inputs) {
         return onDevice(() -> dense(Frames.of(graph, inputs)));
     }
 
     @Override
-    public List<Map<String, Tensor>> denseImages(List<RgbInput> images) {
+    public List<DenseResult> denseImageResults(List<RgbInput> images) {
         return onDevice(() -> dense(Frames.ofImages(imageInput(), images)));
     }
 
-    private List<Map<String, Tensor>> dense(Frames frames) {
+    private List<DenseResult> dense(Frames frames) {
         Map<Group, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < frames.size(); i++) {
             CudaPlan p = plan(cpuPlans.plan(frames.shapes(i)));
             groups.computeIfAbsent(new Group(p, frames.scale(i)), k -> new ArrayList<>()).add(i);
         }
-        List<Map<String, Tensor>> results = new ArrayList<>(java.util.Collections.nCopies(frames.size(), null));
+        List<DenseResult> results = new ArrayList<>(java.util.Collections.nCopies(frames.size(), null));
         long nanos = 0;
         for (Map.Entry<Group, List<Integer>> group : groups.entrySet()) {
             CudaPlan p = group.getKey().plan();
@@ -379,7 +391,7 @@ public final class CudaBackend implements Backend {
                         new boolean[chunk.size()]);
                 nanos += runner.deviceNanos();
                 rejectNonFinite(out, chunk, frames);
-                for (int k = 0; k < chunk.size(); k++) results.set(chunk.get(k), out[k].outputs());
+                for (int k = 0; k < chunk.size(); k++) results.set(chunk.get(k), new DenseResult(out[k].outputs(), out[k].labels()));
             }
         }
         lastDenseDeviceNanos = nanos;
@@ -418,7 +430,8 @@ public final class CudaBackend implements Backend {
                 runners.remove(eldest.getKey());
             }
             r = new BatchRunner(p, cams, mode, images, launcher, graphCapture, pool,
-                    mode == BatchRunner.Mode.DENSE ? denseBatch(p, cams).streams() : null);
+                    mode == BatchRunner.Mode.DENSE ? denseBatch(p, cams).streams() : null,
+                    mode == BatchRunner.Mode.RESTORE ? LabelOutputs.NONE : labelOutputs);  // a restore has no outputs
             runners.put(key, r);
         }
         return r;

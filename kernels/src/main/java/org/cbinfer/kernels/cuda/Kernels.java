@@ -129,8 +129,15 @@ final class Kernels {
     static final Kernel<ConcatChannels> CONCAT_CHANNELS = typed("concat_channels", ConcatChannels.class);
     static final Kernel<BiasActivate> BIAS_ACTIVATE = typed("bias_activate", BiasActivate.class);
 
+    // ---- post.cuh -----------------------------------------------------------------------------------------------
+
+    /** {@code cut}: {@link org.cbinfer.kernels.post.LabelRule#cut()}, for one-channel outputs. */
+    record LabelOutput(long values, long labels, int channels, int plane, float cut) {}
+
+    static final Kernel<LabelOutput> LABEL_OUTPUT = typed("label_output", LabelOutput.class);
+
     /** Every entry point, for the signature check. */
     static final Kernel<?>[] ALL = {LOAD_INPUT, LOAD_RGB8, STORE_OUTPUT, TO_HALF, DETECT_COMMIT, DETECT_COMMIT_WIDE,
             DIFF_COPY, DILATE_COMPACT, FILL_MASK, MASK_UNION, GATHER_ROWS, SCATTER_ROWS, CONV_SMALL, CONV_DEPTHWISE,
-            NEXT_CHUNK, POOL, RESIZE, GLOBAL_AVERAGE_POOL, UNARY, BINARY, CONCAT_CHANNELS, BIAS_ACTIVATE};
+            NEXT_CHUNK, POOL, RESIZE, GLOBAL_AVERAGE_POOL, UNARY, BINARY, CONCAT_CHANNELS, BIAS_ACTIVATE, LABEL_OUTPUT};
 }

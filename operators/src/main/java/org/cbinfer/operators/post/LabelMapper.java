@@ -1,12 +1,13 @@
 package org.cbinfer.operators.post;
 
-import java.util.Arrays;
 import java.util.Objects;
 import org.apache.flink.annotation.PublicEvolving;
+import org.cbinfer.kernels.post.LabelRule;
 import org.cbinfer.kernels.tensor.Tensor;
 
 /**
- * Turns a segmentation output {@code [1, C, H, W]} (NCHW) into a {@link LabelMap} of H x W:
+ * Turns a segmentation output {@code [1, C, H, W]} (NCHW) into a {@link LabelMap} of H x W by the engine's
+ * {@link LabelRule} (the rule the GPU backend applies on the device too):
  * <ul>
  *   <li>C &gt; 1: per pixel the channel with the largest value (argmax; ties go to the lower channel; NaN never
  *       wins, an all-NaN pixel is 0). {@code numClasses = C}.</li>
@@ -15,17 +16,15 @@ import org.cbinfer.kernels.tensor.Tensor;
  *       true (MediaPipe selfie/meet, whose last layer {@code activation_10} is a sigmoid) the values are used as
  *       they are. NaN is 0.</li>
  * </ul>
+ * Unlike the engine's byte label maps (at most 256 classes), a LabelMap holds up to {@link LabelMap#MAX_CLASSES}.
  * Instances are immutable and thread-safe.
  */
 @PublicEvolving
 public final class LabelMapper {
-    private final boolean probabilities;
-    private final double threshold;
+    private final LabelRule rule;
 
     public LabelMapper(boolean probabilities, double threshold) {
-        if (!(threshold > 0 && threshold < 1)) throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
-        this.probabilities = probabilities;
-        this.threshold = threshold;
+        this.rule = new LabelRule(probabilities, threshold);
     }
 
     /** One-channel outputs hold probabilities (already through a sigmoid); threshold 0.5. */
@@ -39,48 +38,23 @@ public final class LabelMapper {
     }
 
     public boolean probabilities() {
-        return probabilities;
+        return rule.probabilities();
     }
 
     public double threshold() {
-        return threshold;
+        return rule.threshold();
     }
 
     /** The label map at the output's own resolution. */
     public LabelMap map(Tensor output) {
         Objects.requireNonNull(output, "output");
         int[] s = output.shapeRef();
-        if (s.length != 4 || s[0] != 1) {
-            throw new IllegalArgumentException("segmentation output must be NCHW [1, C, H, W], got " + Arrays.toString(s));
-        }
+        LabelRule.checkShape(s, LabelMap.MAX_CLASSES);
         int c = s[1], h = s[2], w = s[3], hw = h * w;
-        if (c < 1 || h < 1 || w < 1) throw new IllegalArgumentException("empty segmentation output " + Arrays.toString(s));
-        if (c > LabelMap.MAX_CLASSES) {
-            throw new IllegalArgumentException(c + " channels: at most " + LabelMap.MAX_CLASSES + " classes");
-        }
         float[] v = output.data();
         short[] labels = new short[hw];
-        if (c == 1) {
-            // sigmoid(x) > t  <=>  x > logit(t); compare logits directly so no exp per pixel
-            double cut = probabilities ? threshold : Math.log(threshold / (1 - threshold));
-            for (int p = 0; p < hw; p++) labels[p] = v[p] > cut ? (short) 1 : 0;
-            return LabelMap.of(w, h, 2, labels);
-        }
-        for (int p = 0; p < hw; p++) {
-            int best = 0;
-            float bestValue = Float.NEGATIVE_INFINITY;
-            boolean any = false;
-            for (int ch = 0; ch < c; ch++) {
-                float x = v[ch * hw + p];
-                if (x > bestValue || (!any && x == bestValue)) {
-                    best = ch;
-                    bestValue = x;
-                    any = true;
-                }
-            }
-            labels[p] = (short) best;
-        }
-        return LabelMap.of(w, h, c, labels);
+        for (int p = 0; p < hw; p++) labels[p] = (short) rule.label(v, 0, hw, p, c);
+        return LabelMap.of(w, h, LabelRule.classes(c), labels);
     }
 
     /** The label map resized (nearest neighbour) to the original frame. */

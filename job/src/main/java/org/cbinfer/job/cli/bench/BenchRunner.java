@@ -60,6 +60,7 @@ public final class BenchRunner {
         root.put("video", s.video().getFileName().toString());
         root.putArray("frames").add(s.from()).add(s.from() + s.steps());
         root.put("warmup", s.warmup());
+        root.put("outputs", s.labels() ? "labels" : "full");
         if (dense) {
             try (Backend b = s.backend(Thresholds.uniform(0f))) {
                 header(root, b);
@@ -93,9 +94,9 @@ public final class BenchRunner {
         root.put("backend", b.name());
         root.put("precision", b.precision().label());
         root.put("gmac_per_frame", macs / 1e9);
-        out.printf("bench %s %dx%d (%.3f GMAC/frame) on %s, %s, frames %d:%d of %s%n", s.model().name(), s.width(),
-                s.height(), macs / 1e9, b.name(), b.precision().label(), s.from(), s.from() + s.steps(),
-                s.video().getFileName());
+        out.printf("bench %s %dx%d (%.3f GMAC/frame) on %s, %s, frames %d:%d of %s, %s outputs%n", s.model().name(),
+                s.width(), s.height(), macs / 1e9, b.name(), b.precision().label(), s.from(), s.from() + s.steps(),
+                s.video().getFileName(), s.labels() ? "label map" : "full");
     }
 
     /** One line per change-based run: the figures the targets are stated in. */
@@ -115,7 +116,7 @@ public final class BenchRunner {
                 out.printf("%-10s %-9s %8d %12.3f %14.1f %9.2fx %10.2f %12.3g%n", th, run.get("fallback").asText(),
                         r.get("cameras").asInt(), ms,
                         r.get("camera_frames_per_s").asDouble(), denseMs / ms, r.get("mac_ratio").asDouble(),
-                        r.get("error_vs_dense").get("rel_l2").asDouble());
+                        r.get("error_vs_dense").path("rel_l2").asDouble(Double.NaN));
             }
         }
     }

@@ -12,7 +12,9 @@ import org.cbinfer.kernels.backend.Precision;
 import org.cbinfer.kernels.cb.DenseFallback;
 import org.cbinfer.kernels.cb.Thresholds;
 import org.cbinfer.kernels.cuda.CudaBackend;
+import org.cbinfer.kernels.post.LabelRule;
 import org.cbinfer.kernels.tensor.ImageTensors;
+import org.cbinfer.kernels.zoo.ReferenceNetwork;
 
 /**
  * What one {@code bench} invocation measures, parsed and checked.
@@ -27,11 +29,18 @@ import org.cbinfer.kernels.tensor.ImageTensors;
  *     on the GPU for each camera count), a number (one break-even for every layer) or a fallback file
  * @param probeEvery frames between probes of the measured and single-number fallbacks
  * @param fallbackOut where to write the fallback measured for the first camera count (null: nowhere)
+ * @param labels whether the backend returns the task output as label maps made where it computes (the scene
+ *     labeling network's; the GPU then downloads those instead of the scores)
  */
 public record BenchSettings(BenchModel model, int width, int height, BackendBuilder.Kind kind, int device,
                             Precision precision, Path video, long from, int steps, int spread, List<Integer> cameras,
                             List<Integer> batches, int warmup, int iterations, int checkEvery, List<String> fallbacks,
-                            int probeEvery, Path fallbackOut) {
+                            int probeEvery, Path fallbackOut, boolean labels) {
+    public BenchSettings {
+        if (labels && model.task() != ReferenceNetwork.Task.LABELS) {
+            throw new UsageException("--outputs labels needs a segmentation network (scenelabel); " + model.name() + " is not");
+        }
+    }
 
     public ImageTensors.Scale scale() {
         return model.scale();
@@ -43,8 +52,11 @@ public record BenchSettings(BenchModel model, int width, int height, BackendBuil
     }
 
     private Backend backend(Thresholds thresholds, DenseFallback fallback) {
-        return Backend.builder().graph(model.graph()).thresholds(thresholds).denseFallback(fallback).kind(kind).device(device)
-                .precision(precision).build();
+        BackendBuilder b = Backend.builder().graph(model.graph()).thresholds(thresholds).denseFallback(fallback).kind(kind)
+                .device(device).precision(precision);
+        // the rule the streaming job maps segmentation outputs with (several classes: argmax)
+        if (labels) b.labels(model.taskOutput(), LabelRule.forProbabilities());
+        return b.build();
     }
 
     /** A backend with the given thresholds and the dense fallback {@code spec} (see {@link #fallbacks}) for batches of {@code cameras}. */

@@ -53,7 +53,7 @@ final class ChangeBasedBench {
                     if (!r.stats().keyframe()) layers.add(r.stats());
                 }
                 if (timed % s.checkEvery() == 0) {
-                    error.add(backend.denseImages(inputs.subList(0, 1)).get(0), results.get(0).outputs());
+                    error.add(backend.denseImageResults(inputs.subList(0, 1)).get(0), results.get(0));
                     denseChecks++;
                 }
             }

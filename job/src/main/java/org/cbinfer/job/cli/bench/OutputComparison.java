@@ -3,17 +3,26 @@ package org.cbinfer.job.cli.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
+import org.cbinfer.kernels.cb.DenseResult;
+import org.cbinfer.kernels.cb.FrameResult;
+import org.cbinfer.kernels.post.LabelRule;
+import org.cbinfer.kernels.post.Labels;
 import org.cbinfer.kernels.tensor.Tensor;
 import org.cbinfer.kernels.zoo.ReferenceNetwork;
 
 /**
  * How far change-based outputs are from dense ones, over several frames: the largest absolute difference,
- * the relative L2 error over all outputs, and the task-level figure: for label maps the share of pixels whose
- * arg-max class differs, for heatmaps the share of keypoints (channels) whose arg-max position agrees.
+ * the relative L2 error over all output tensors (absent when every output came back as labels only), and the
+ * task-level figure: for label maps the share of pixels whose class differs ({@link LabelRule}'s labels, or the
+ * backend's own where it returned the output as labels), for heatmaps the share of keypoints (channels) whose
+ * arg-max position agrees.
  */
 final class OutputComparison {
+    /** Labels of tensors of several classes: the rule's argmax (its threshold is for one-channel outputs only). */
+    private static final LabelRule LABELS = LabelRule.forProbabilities();
     private final ReferenceNetwork.Task task;
     private final String taskOutput;
+    private long values;
     private double maxAbs;
     private double errorSquares;
     private double referenceSquares;
@@ -26,11 +35,12 @@ final class OutputComparison {
         this.taskOutput = taskOutput;
     }
 
-    void add(Map<String, Tensor> reference, Map<String, Tensor> actual) {
+    void add(DenseResult reference, FrameResult actual) {
         frames++;
-        for (Map.Entry<String, Tensor> e : reference.entrySet()) {
+        for (Map.Entry<String, Tensor> e : reference.outputs().entrySet()) {
             float[] r = e.getValue().data();
-            float[] a = actual.get(e.getKey()).data();
+            float[] a = actual.outputs().get(e.getKey()).data();
+            values += r.length;
             for (int i = 0; i < r.length; i++) {
                 double d = (double) a[i] - r[i];
                 maxAbs = Math.max(maxAbs, Math.abs(d));
@@ -38,18 +48,23 @@ final class OutputComparison {
                 referenceSquares += (double) r[i] * r[i];
             }
         }
-        if (task != null) {
-            Tensor r = reference.get(taskOutput), a = actual.get(taskOutput);
-            if (task == ReferenceNetwork.Task.LABELS) compareLabels(r, a);
-            else compareHeatmaps(r, a);
+        if (task == ReferenceNetwork.Task.LABELS) {
+            compareLabels(labels(reference.outputs(), reference.labels()), labels(actual.outputs(), actual.labels()));
+        } else if (task != null) {
+            compareHeatmaps(reference.outputs().get(taskOutput), actual.outputs().get(taskOutput));
         }
     }
 
-    /** Arg-max over channels per position of [1, C, H, W]. */
-    private void compareLabels(Tensor r, Tensor a) {
-        int c = r.dim(1), plane = r.dim(2) * r.dim(3);
-        for (int p = 0; p < plane; p++) {
-            if (argmax(r.data(), p, plane, c) == argmax(a.data(), p, plane, c)) taskAgree++;
+    /** The task output's labels: the backend's, or the rule's of its tensor. */
+    private Labels labels(Map<String, Tensor> tensors, Map<String, Labels> labels) {
+        Labels l = labels.get(taskOutput);
+        return l != null ? l : LABELS.labels(tensors.get(taskOutput));
+    }
+
+    private void compareLabels(Labels r, Labels a) {
+        byte[] x = r.values(), y = a.values();
+        for (int p = 0; p < x.length; p++) {
+            if (x[p] == y[p]) taskAgree++;
             taskTotal++;
         }
     }
@@ -73,7 +88,9 @@ final class OutputComparison {
         return frames;
     }
 
+    /** NaN when no tensor was compared (outputs came back as labels only). */
     double relL2() {
+        if (values == 0) return Double.NaN;
         return referenceSquares > 0 ? Math.sqrt(errorSquares / referenceSquares) : Math.sqrt(errorSquares);
     }
 
@@ -92,8 +109,10 @@ final class OutputComparison {
     ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("frames_checked", frames);
-        o.put("max_abs", maxAbs);
-        o.put("rel_l2", relL2());
+        if (values > 0) {
+            o.put("max_abs", maxAbs);
+            o.put("rel_l2", relL2());
+        }
         if (task != null && taskTotal > 0) {
             o.put(taskFigure(), taskPercent());
             o.put("task_output", taskOutput);
@@ -102,6 +121,6 @@ final class OutputComparison {
     }
 
     double maxAbs() {
-        return maxAbs;
+        return values == 0 ? Double.NaN : maxAbs;
     }
 }
