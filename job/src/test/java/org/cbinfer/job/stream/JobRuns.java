@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.cbinfer.connectors.frame.FrameCodec;
@@ -81,43 +79,13 @@ final class JobRuns {
 
     /**
      * The committed (read_committed) results of {@code topic}, per camera in topic order, waiting up to
-     * {@code timeout} for {@code expected} of them (and 3 s more for any extra). {@code stats.latencyMs} and
+     * {@code timeout} for {@code expected} of them (and 2 s more for any extra). {@code stats.latencyMs} and
      * {@code stats.batchSize} are removed: the wall-clock time of the inference, and how many cameras' frames
      * happened to arrive together, are the fields that differ run to run (the values do not).
      */
     static Map<String, List<JsonNode>> committed(KafkaBroker kafka, String topic, int expected, Duration timeout)
             throws Exception {
-        return committed(kafka, topic, expected, timeout, null);
-    }
-
-    /**
-     * As {@link #committed(KafkaBroker, String, int, Duration)}, while {@code producer} (the job writing them)
-     * runs: a job that ends before its results are all committed fails the wait at once with the job's own
-     * failure, instead of leaving it to the timeout.
-     */
-    static Map<String, List<JsonNode>> committed(KafkaBroker kafka, String topic, int expected, Duration timeout,
-            JobClient producer) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<ConsumerRecord<byte[], byte[]>> records;
-        while (true) {
-            Duration poll = producer == null ? timeout : Duration.ofSeconds(5);
-            records = kafka.readAll(topic, expected, poll, true);
-            if (records.size() >= expected) break;
-            if (System.nanoTime() > deadline) {
-                if (producer != null) {
-                    throw new AssertionError("job " + producer.getJobID() + " still "
-                            + producer.getJobStatus().get(30, TimeUnit.SECONDS) + " after " + timeout + " with "
-                            + records.size() + " of " + expected + " results committed on " + topic + "; threads: "
-                            + flinkThreads());
-                }
-                break;
-            }
-            if (producer != null && producer.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                Throwable cause = producer.getJobExecutionResult().handle((r, e) -> e).get(30, TimeUnit.SECONDS);
-                throw new AssertionError("job " + producer.getJobID() + " ended with " + records.size() + " of "
-                        + expected + " results committed on " + topic, cause);
-            }
-        }
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(topic, expected, timeout, true);
         List<ConsumerRecord<byte[], byte[]>> again = kafka.readAll(topic, expected + 1, Duration.ofSeconds(3), true);
         if (again.size() > records.size()) records = again;   // duplicates would show here
         Map<String, List<JsonNode>> byCamera = new TreeMap<>();
@@ -127,18 +95,6 @@ final class JobRuns {
             byCamera.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), x -> new ArrayList<>()).add(j);
         }
         return byCamera;
-    }
-
-    /** What the job's task threads are doing, for a wait that timed out (a stall, not a slow machine). */
-    private static String flinkThreads() {
-        StringBuilder b = new StringBuilder();
-        Thread.getAllStackTraces().forEach((thread, stack) -> {
-            String name = thread.getName();
-            if (!(name.contains("(") && name.contains("/")) && !name.startsWith("Source") && !name.contains("Checkpoint")) return;
-            b.append("\n").append(name).append(" ").append(thread.getState());
-            for (int i = 0; i < Math.min(stack.length, 12); i++) b.append("\n    at ").append(stack[i]);
-        });
-        return b.toString();
     }
 
     /** Frame by frame: the same sequences in the same order (nothing lost or duplicated) and equal JSON. */
