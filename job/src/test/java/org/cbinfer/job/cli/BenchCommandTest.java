@@ -97,7 +97,7 @@ class BenchCommandTest {
         String err = run(2, "bench", "--model", "openpose2", "--mode", "dense", "--outputs", "labels");
         assertTrue(err.contains("--outputs labels needs a segmentation network"), err);
         err = run(2, "bench", "--model", "scenelabel", "--mode", "dense", "--outputs", "scores");
-        assertTrue(err.contains("--outputs is full or labels"), err);
+        assertTrue(err.contains("--outputs") && err.contains("[full, labels]"), err);
     }
 
     @Test
